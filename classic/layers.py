@@ -1,0 +1,189 @@
+"""Layers the classic papers use and Keras lacks, written with keras.ops so any backend runs them.
+
+Each is registered for the ``.keras`` format: a saved model loads in any process that has
+imported ``classic`` (``import classic.models`` does).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+PACKAGE = "classic"
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+def scaled_tanh(x):
+    """LeCun et al. 1998, Appendix A: ``f(a) = 1.7159 tanh(2a/3)``, so that ``f(+-1) = +-1``."""
+    return 1.7159 * ops.tanh(x * (2.0 / 3.0))
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class Subsampling(keras.layers.Layer):
+    """LeNet-5's S2/S4: the sum of each 2x2 window, times a trainable coefficient, plus a
+    trainable bias, per feature map, then the activation (2 parameters per map).
+
+    The coefficient starts at 1/4, so the layer starts as average pooling.
+    """
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = pool_size
+        self.strides = strides or pool_size
+        self.padding = padding
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.coefficient = self.add_weight(
+            name="coefficient", shape=(channels,),
+            initializer=keras.initializers.Constant(1.0 / (self.pool_size**2)),
+        )
+        self.bias = self.add_weight(name="bias", shape=(channels,), initializer="zeros")
+
+    def call(self, inputs):
+        window_sum = ops.average_pool(
+            inputs, self.pool_size, self.strides, padding=self.padding
+        ) * float(self.pool_size**2)
+        return self.activation(window_sum * self.coefficient + self.bias)
+
+    def compute_output_shape(self, input_shape):
+        def out(n):
+            if n is None:
+                return None
+            if self.padding == "same":
+                return -(-n // self.strides)
+            return (n - self.pool_size) // self.strides + 1
+
+        return (input_shape[0], out(input_shape[1]), out(input_shape[2]), input_shape[3])
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "pool_size": self.pool_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "activation": keras.activations.serialize(self.activation),
+        }
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class SparseConv2D(keras.layers.Layer):
+    """A convolution whose output map ``j`` sees only the input maps ``connections[j]``.
+
+    LeNet-5's C3 uses such a table (LeCun et al. 1998, Table I) "to keep the number of connections
+    within reasonable bounds" and to break the symmetry between maps. Only the connected kernels
+    are weights (``k*k*links + filters`` parameters); they are scattered into a dense kernel, with
+    zeros for the missing links, for one ordinary convolution.
+    """
+
+    def __init__(self, filters, kernel_size, connections, strides=1, padding="valid",
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.connections = [list(map(int, c)) for c in connections]
+        self.strides = strides
+        self.padding = padding
+        self.activation = keras.activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        if len(self.connections) != filters:
+            raise ValueError(
+                f"`connections` must list the input maps of each of the {filters} filters. "
+                f"Received: {len(self.connections)} lists"
+            )
+
+    def build(self, input_shape):
+        in_channels = input_shape[-1]
+        links = [(i, j) for j, inputs in enumerate(self.connections) for i in inputs]
+        if any(not 0 <= i < in_channels for i, _ in links):
+            raise ValueError(
+                f"`connections` may only name input maps 0..{in_channels - 1}. "
+                f"Received: {self.connections}"
+            )
+        # index[i * filters + j] is the weight slot of the link input i -> output j; the last
+        # slot (len(links)) is a constant zero for the missing links.
+        index = np.full(in_channels * self.filters, len(links), dtype="int32")
+        for slot, (i, j) in enumerate(links):
+            index[i * self.filters + j] = slot
+        self._index = index
+        self._in_channels = in_channels
+        self.kernel = self.add_weight(
+            name="kernel", shape=(self.kernel_size, self.kernel_size, len(links)),
+            initializer=self.kernel_initializer,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
+
+    def dense_kernel(self):
+        """The (k, k, in, filters) kernel with zeros where the table has no link."""
+        k = self.kernel_size
+        padded = ops.concatenate([self.kernel, ops.zeros((k, k, 1), dtype=self.kernel.dtype)], -1)
+        dense = ops.take(padded, self._index, axis=-1)
+        return ops.reshape(dense, (k, k, self._in_channels, self.filters))
+
+    def call(self, inputs):
+        kernel = ops.cast(self.dense_kernel(), inputs.dtype)
+        outputs = ops.conv(inputs, kernel, strides=self.strides, padding=self.padding)
+        if self.use_bias:
+            outputs = outputs + ops.cast(self.bias, outputs.dtype)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        def out(n):
+            if n is None:
+                return None
+            if self.padding == "same":
+                return -(-n // self.strides)
+            return (n - self.kernel_size) // self.strides + 1
+
+        return (input_shape[0], out(input_shape[1]), out(input_shape[2]), self.filters)
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": self.kernel_size,
+            "connections": self.connections,
+            "strides": self.strides,
+            "padding": self.padding,
+            "activation": keras.activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+        }
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RBF(keras.layers.Layer):
+    """LeNet-5's output layer: one Euclidean radial basis function unit per class.
+
+    Unit ``i`` computes ``y_i = sum_j (x_j - w_ij)^2``, the squared distance between the input and
+    a fixed +-1 code of class ``i`` (the paper drew its codes as 7x12 bitmaps of the characters;
+    these are random +-1 codes with a fixed seed). The layer returns ``-y``, so the closest code
+    gets the largest score and a softmax on top turns the scores into probabilities.
+    """
+
+    def __init__(self, units, seed=1998, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.seed = seed
+
+    def build(self, input_shape):
+        codes = np.random.default_rng(self.seed).choice([-1.0, 1.0], (self.units, input_shape[-1]))
+        self.centres = self.add_weight(
+            name="centres", shape=codes.shape, trainable=False,
+            initializer=keras.initializers.Constant(codes),
+        )
+
+    def call(self, inputs):
+        centres = ops.cast(self.centres, inputs.dtype)
+        distance = ops.sum(ops.square(ops.expand_dims(inputs, -2) - centres), axis=-1)
+        return -distance
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "seed": self.seed}

@@ -1,0 +1,80 @@
+"""A small table that reads well in Jupyter (HTML) and as plain text (terminals, nbval)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+
+def fmt(value) -> str:
+    """Format a cell: integers with thousands separators, floats with 4 significant digits."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value)
+
+
+class Table:
+    """Rows of cells under named columns; numbers are right-aligned, text left-aligned."""
+
+    def __init__(self, columns: Sequence[str], rows: Sequence[Sequence], title: str | None = None):
+        self.columns = list(columns)
+        self.rows = [list(row) for row in rows]
+        self.title = title
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"Every row needs {len(self.columns)} cells ({self.columns}). Received: {row}"
+                )
+
+    def column(self, name: str) -> list:
+        """The raw values of one column."""
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
+
+    def _numeric(self, index: int) -> bool:
+        values = [row[index] for row in self.rows if row[index] is not None]
+        return bool(values) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+
+    def __str__(self) -> str:
+        cells = [[fmt(v) for v in row] for row in self.rows]
+        widths = [
+            max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(self.columns)
+        ]
+        numeric = [self._numeric(i) for i in range(len(self.columns))]
+
+        def line(values):
+            parts = [
+                v.rjust(w) if num else v.ljust(w)
+                for v, w, num in zip(values, widths, numeric, strict=True)
+            ]
+            return "  ".join(parts).rstrip()
+
+        out = [self.title] if self.title else []
+        out += [line(self.columns), "  ".join("-" * w for w in widths)]
+        out += [line(row) for row in cells]
+        return "\n".join(out)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        numeric = [self._numeric(i) for i in range(len(self.columns))]
+
+        def cell(tag, value, num):
+            align = "right" if num else "left"
+            return f'<{tag} style="text-align:{align}">{html.escape(fmt(value))}</{tag}>'
+
+        head = "".join(cell("th", c, n) for c, n in zip(self.columns, numeric, strict=True))
+        body = "".join(
+            "<tr>" + "".join(cell("td", v, n) for v, n in zip(row, numeric, strict=True)) + "</tr>"
+            for row in self.rows
+        )
+        caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
