@@ -55,3 +55,15 @@ def global_pool(x, pooling):
     if pooling == "max":
         return keras.layers.GlobalMaxPooling2D(name="max_pool")(x)
     return x
+
+
+def positive_number(value, argument: str) -> float:
+    """A positive int or float (e.g. a width multiplier), or a ValueError naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"`{argument}` must be a positive number. Received: {argument}={value!r}")
+    return value
+
+
+def scaled(channels: int, width: float) -> int:
+    """A layer's width times the width multiplier, rounded, at least 1 (width-scaled variants)."""
+    return max(1, round(channels * width))
