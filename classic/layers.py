@@ -187,3 +187,72 @@ class RBF(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "seed": self.seed}
+
+
+def _real(value, argument: str, low: float, strict: bool) -> float:
+    """A real number above ``low`` (or at least ``low``), else a ValueError naming the argument."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not (value > low if strict else value >= low):
+        bound = f"> {low}" if strict else f">= {low}"
+        raise ValueError(f"`{argument}` must be a number {bound}. Received: {argument}={value!r}")
+    return float(value)
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class LocalResponseNormalization(keras.layers.Layer):
+    """Local response normalization across feature maps (Krizhevsky, Sutskever and Hinton,
+    "ImageNet Classification with Deep Convolutional Neural Networks", NeurIPS 2012, Section 3.3).
+
+    Map ``i`` at each position is divided by the energy of its ``n = 2r + 1`` neighbouring maps::
+
+        b_i = a_i / (k + alpha * sum_{j = max(0, i - r)}^{min(N - 1, i + r)} a_j^2) ^ beta
+
+    with ``r = depth_radius`` and ``k = bias``. The defaults are the paper's k = 2, n = 5,
+    alpha = 1e-4, beta = 0.75, which ZF-Net's "contrast normalization across feature maps" reuses.
+
+    Conventions differ: here, as in the paper and in ``tf.nn.local_response_normalization``,
+    ``alpha`` multiplies the plain sum of squares. Caffe's LRN layer and PyTorch's
+    ``nn.LocalResponseNorm(size=n)`` divide alpha by n (``alpha / n * sum``), so the same layer
+    has ``alpha = 5e-4`` there (Caffe's AlexNet prototxt writes 1e-4 and normalizes 5x less than
+    the paper). To reproduce a Caffe/PyTorch layer here, pass ``alpha=alpha_caffe / n``. Also
+    PyTorch's ``k`` defaults to 1 and TensorFlow's ``bias`` to 1: the paper's is 2.
+
+    Written with ``keras.ops`` (square, zero-pad the channel axis, sum the ``2r + 1`` shifted
+    slices), so it runs on any backend and inside ``jit``. Channels last; no weights.
+    """
+
+    def __init__(self, depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(depth_radius, bool) or not isinstance(depth_radius, int) or depth_radius < 0:
+            raise ValueError(
+                "`depth_radius` must be a non-negative integer (n = 2 * depth_radius + 1 maps). "
+                f"Received: depth_radius={depth_radius!r}"
+            )
+        self.depth_radius = depth_radius
+        self.bias = _real(bias, "bias", 0.0, strict=True)
+        self.alpha = _real(alpha, "alpha", 0.0, strict=False)
+        self.beta = _real(beta, "beta", 0.0, strict=False)
+
+    def call(self, inputs):
+        r = self.depth_radius
+        channels = inputs.shape[-1]
+        squares = ops.square(inputs)
+        # Zero maps on both sides of the channel axis, so maps near the ends sum fewer neighbours.
+        pad = [[0, 0]] * (len(inputs.shape) - 1) + [[r, r]]
+        padded = ops.pad(squares, pad)
+        energy = padded[..., 0:channels]
+        for shift in range(1, 2 * r + 1):
+            energy = energy + padded[..., shift : shift + channels]
+        return inputs / ops.power(self.bias + self.alpha * energy, self.beta)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "depth_radius": self.depth_radius,
+            "bias": self.bias,
+            "alpha": self.alpha,
+            "beta": self.beta,
+        }

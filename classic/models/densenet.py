@@ -1,0 +1,261 @@
+"""DenseNet: Huang, Liu, van der Maaten and Weinberger, "Densely Connected Convolutional Networks",
+CVPR 2017 (arXiv 2016), Section 3 and Table 1; layer names as keras.applications' densenet.py,
+so its weights copy by name.
+
+The post's last section describes the paper's three designs; ``bottleneck`` and ``compression``
+select them (and the fourth, DenseNet-C, that the paper also trains):
+
+=================  ==============================================  ===========================
+variant            dense layer (repeated inside a dense block)     transition (between blocks)
+=================  ==============================================  ===========================
+DenseNet           BN-ReLU-Conv3x3(k)                              BN-ReLU-Conv1x1(m)-AvgPool
+DenseNet-B         BN-ReLU-Conv1x1(4k)-BN-ReLU-Conv3x3(k)          BN-ReLU-Conv1x1(m)-AvgPool
+DenseNet-C         BN-ReLU-Conv3x3(k)                              BN-ReLU-Conv1x1(θm)-AvgPool
+DenseNet-BC        BN-ReLU-Conv1x1(4k)-BN-ReLU-Conv3x3(k)          BN-ReLU-Conv1x1(θm)-AvgPool
+=================  ==============================================  ===========================
+
+Every dense layer's k new maps are concatenated to its input, so a block that starts with c maps
+ends with c + n*k; a transition keeps ``floor(θ*m)`` of the m maps it receives (θ = 0.5 in the
+paper). The post: "B" adds the 1x1 bottleneck that cuts each layer's input to 4k maps, "BC" adds
+θ = 0.5 to B's transitions, halving the maps between blocks; it puts a dropout after every
+convolution, as the paper does (rate 0.2) for its CIFAR and SVHN runs without augmentation.
+
+On ImageNet the paper trains DenseNet-BC only (Table 1, k = 32): there are no ImageNet DenseNet,
+-B or -C networks to compare with. Its CIFAR/SVHN networks have three dense blocks on 32x32
+inputs and start with 16 maps (2k for -BC) from a single 3x3 convolution; this module keeps the
+ImageNet stem for every variant and lets ``init_channels`` set the starting width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+
+from classic.models._common import check_common, choice, global_pool, positive_int
+from classic.shapes import Window, check_input_size
+
+# Table 1: layers per dense block (each a 1x1 + 3x3 pair in DenseNet-BC), growth rate k = 32.
+BLOCKS = {
+    121: (6, 12, 24, 16),
+    169: (6, 12, 32, 32),
+    201: (6, 12, 48, 32),
+    264: (6, 12, 64, 48),
+}
+
+BN_EPSILON = 1.001e-5  # keras.applications' value, so copied weights give the same outputs
+
+# The main path as sliding windows: stem conv 7x7/2 (pad 3) and max pool 3x3/2 (pad 1), then one
+# 2x2/2 average pool per transition. A dense block's 3x3 convolutions keep the size ("same").
+STEM_WINDOWS = (Window(7, 2, 3), Window(3, 2, 1))
+TRANSITION_WINDOW = Window(2, 2)
+
+
+def windows(blocks: Sequence[int]) -> tuple[Window, ...]:
+    """The main path's windows for a network of ``len(blocks)`` dense blocks."""
+    return STEM_WINDOWS + (Window(3, 1, "same"),) + (TRANSITION_WINDOW,) * (len(blocks) - 1)
+
+
+def depth(blocks: Sequence[int], bottleneck: bool = True) -> int:
+    """The paper's L: convolutions and the classifier (121 for Table 1's first network)."""
+    per_layer = 2 if bottleneck else 1
+    return 1 + per_layer * sum(blocks) + (len(blocks) - 1) + 1
+
+
+def channels(blocks, growth_rate, compression, init_channels) -> list[int]:
+    """Maps after the stem, then after each dense block and each transition, in order."""
+    c = init_channels
+    plan = [c]
+    for i, layers_in_block in enumerate(blocks):
+        c += layers_in_block * growth_rate
+        plan.append(c)
+        if i < len(blocks) - 1:
+            c = int(c * compression)  # keras.applications' floor(θ*m)
+            plan.append(c)
+    return plan
+
+
+def _bn(x, name, momentum):
+    return keras.layers.BatchNormalization(
+        axis=-1, epsilon=BN_EPSILON, momentum=momentum, name=name
+    )(x)
+
+
+def _dropout(x, rate, name):
+    return keras.layers.Dropout(rate, name=name)(x) if rate else x
+
+
+def conv_block(x, growth_rate, name, *, bottleneck=True, bn_momentum=0.99, dropout=0.0):
+    """One dense layer: [BN-ReLU-Conv1x1(4k)]-BN-ReLU-Conv3x3(k), concatenated to its input."""
+    y = _bn(x, f"{name}_0_bn", bn_momentum)
+    y = keras.layers.Activation("relu", name=f"{name}_0_relu")(y)
+    if bottleneck:
+        y = keras.layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
+        y = _dropout(y, dropout, f"{name}_1_drop")
+        y = _bn(y, f"{name}_1_bn", bn_momentum)
+        y = keras.layers.Activation("relu", name=f"{name}_1_relu")(y)
+        y = keras.layers.Conv2D(
+            growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
+        )(y)
+        y = _dropout(y, dropout, f"{name}_2_drop")
+    else:
+        y = keras.layers.Conv2D(
+            growth_rate, 3, padding="same", use_bias=False, name=f"{name}_1_conv"
+        )(y)
+        y = _dropout(y, dropout, f"{name}_1_drop")
+    return keras.layers.Concatenate(axis=-1, name=f"{name}_concat")([x, y])
+
+
+def dense_block(x, layers_in_block, growth_rate, name, **options):
+    """``layers_in_block`` dense layers named ``{name}_block1`` ... (``conv2_block1`` ...)."""
+    for i in range(layers_in_block):
+        x = conv_block(x, growth_rate, f"{name}_block{i + 1}", **options)
+    return x
+
+
+def transition_block(x, filters, name, *, bn_momentum=0.99, dropout=0.0):
+    """BN-ReLU-Conv1x1(``filters`` = floor(θ*m)), then 2x2/2 average pooling."""
+    x = _bn(x, f"{name}_bn", bn_momentum)
+    x = keras.layers.Activation("relu", name=f"{name}_relu")(x)
+    x = keras.layers.Conv2D(filters, 1, use_bias=False, name=f"{name}_conv")(x)
+    x = _dropout(x, dropout, f"{name}_drop")
+    return keras.layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
+
+
+def _unit_interval(value, argument, *, low_open, high_open):
+    """A number in (0, 1], [0, 1) ... as asked, or a ValueError naming the argument."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if ok:
+        ok = (0 < value if low_open else 0 <= value) and (value < 1 if high_open else value <= 1)
+    if not ok:
+        interval = ("(" if low_open else "[") + "0, 1" + (")" if high_open else "]")
+        raise ValueError(
+            f"`{argument}` must be a number in {interval}. Received: {argument}={value!r}"
+        )
+    return value
+
+
+def _check_blocks(blocks):
+    if isinstance(blocks, str | bytes) or not isinstance(blocks, Sequence) or not blocks:
+        raise ValueError(
+            "`blocks` must list the layers of each dense block, e.g. (6, 12, 24, 16). "
+            f"Received: blocks={blocks!r}"
+        )
+    for n in blocks:
+        positive_int(n, "blocks")
+    return tuple(blocks)
+
+
+def densenet(
+    blocks,
+    input_shape=(224, 224, 3),
+    classes=1000,
+    include_top=True,
+    pooling=None,
+    classifier_activation="softmax",
+    *,
+    growth_rate=32,
+    bottleneck=True,
+    compression=0.5,
+    init_channels=None,
+    bn_momentum=0.99,
+    dropout=0.0,
+):
+    """A DenseNet with ``blocks[i]`` dense layers in block i (Table 1's rows, e.g. (6, 12, 24, 16)).
+
+    Defaults are the paper's ImageNet DenseNet-BC (Section 3, Table 1) and keras.applications':
+    growth rate k = 32 (Table 1), bottleneck 1x1 convolutions of 4k maps (Section 3,
+    "Bottleneck layers"), compression θ = 0.5 ("Compression"), a stem of 2k 7x7/2 convolutions
+    (``init_channels=None`` means 2k, "Implementation Details"), BN-ReLU-Conv order (Section 3,
+    "Composite function"), BatchNormalization epsilon 1.001e-5 and momentum 0.99 (Keras' default,
+    as keras.applications; 0.9 suits short runs), no dropout (the paper used 0.2 only on CIFAR and
+    SVHN without augmentation). ``bottleneck=False`` and ``compression=1.0`` give DenseNet-C,
+    -B and plain DenseNet (module docstring). ``include_top=False`` ends after the final BN-ReLU,
+    where ``pooling`` applies.
+
+    The model is named ``densenet{L}`` for DenseNet-BC (``densenet121``), with L the paper's depth
+    (convolutions plus the classifier), and ``densenet{L}_b``, ``_c`` or ``_plain`` otherwise.
+    """
+    blocks = _check_blocks(blocks)
+    shape = check_common(input_shape, classes, include_top, pooling)
+    positive_int(growth_rate, "growth_rate")
+    choice(bottleneck, "bottleneck", (True, False))
+    _unit_interval(compression, "compression", low_open=True, high_open=False)
+    if init_channels is None:
+        init_channels = 2 * growth_rate
+    positive_int(init_channels, "init_channels")
+    _unit_interval(bn_momentum, "bn_momentum", low_open=False, high_open=True)
+    _unit_interval(dropout, "dropout", low_open=False, high_open=True)
+    plan = channels(blocks, growth_rate, compression, init_channels)
+    if min(plan) < 1:
+        raise ValueError(
+            f"`compression` keeps no feature maps in some transition (floor(θ*m) = 0 of {plan}). "
+            f"Received: compression={compression!r}"
+        )
+    check_input_size(shape, windows(blocks), "densenet")
+
+    options = {"bn_momentum": bn_momentum, "dropout": dropout}
+    inputs = keras.Input(shape, name="input")
+    x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
+    x = keras.layers.Conv2D(init_channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = _bn(x, "conv1_bn", bn_momentum)
+    x = keras.layers.Activation("relu", name="conv1_relu")(x)
+    x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    for i, layers_in_block in enumerate(blocks):
+        x = dense_block(
+            x, layers_in_block, growth_rate, f"conv{i + 2}", bottleneck=bottleneck, **options
+        )
+        if i < len(blocks) - 1:
+            x = transition_block(x, plan[2 * i + 2], f"pool{i + 2}", **options)
+    x = _bn(x, "bn", bn_momentum)
+    x = keras.layers.Activation("relu", name="relu")(x)
+    if include_top:
+        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = global_pool(x, pooling)
+
+    return keras.Model(inputs, x, name=_model_name(blocks, bottleneck, compression))
+
+
+def _model_name(blocks, bottleneck, compression):
+    variant = {(True, True): "", (True, False): "_b", (False, True): "_c", (False, False): "_plain"}
+    # Table 1's names; "264" has 1 + 2*130 + 3 + 1 = 265 layers by the paper's own count.
+    size = {b: n for n, b in BLOCKS.items()}.get(blocks) if bottleneck else None
+    return f"densenet{size or depth(blocks, bottleneck)}{variant[bottleneck, compression < 1]}"
+
+
+def _named(size):
+    def builder(
+        input_shape=(224, 224, 3),
+        classes=1000,
+        include_top=True,
+        pooling=None,
+        classifier_activation="softmax",
+        *,
+        growth_rate=32,
+        bottleneck=True,
+        compression=0.5,
+        init_channels=None,
+        bn_momentum=0.99,
+        dropout=0.0,
+    ):
+        return densenet(
+            BLOCKS[size], input_shape, classes, include_top, pooling, classifier_activation,
+            growth_rate=growth_rate, bottleneck=bottleneck, compression=compression,
+            init_channels=init_channels, bn_momentum=bn_momentum, dropout=dropout,
+        )
+
+    builder.__name__ = builder.__qualname__ = f"densenet{size}"
+    builder.__doc__ = (
+        f"DenseNet-{size} (Table 1: blocks {BLOCKS[size]}, k = 32); DenseNet-BC by default, as "
+        f"keras.applications' DenseNet{size}. Options and defaults: see :func:`densenet`."
+    )
+    return builder
+
+
+densenet121 = _named(121)
+densenet169 = _named(169)
+densenet201 = _named(201)
+densenet264 = _named(264)
