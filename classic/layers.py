@@ -212,10 +212,12 @@ class LocalResponseNormalization(keras.layers.Layer):
 
     Conventions differ: here, as in the paper and in ``tf.nn.local_response_normalization``,
     ``alpha`` multiplies the plain sum of squares. Caffe's LRN layer and PyTorch's
-    ``nn.LocalResponseNorm(size=n)`` divide alpha by n (``alpha / n * sum``), so the same layer
-    has ``alpha = 5e-4`` there (Caffe's AlexNet prototxt writes 1e-4 and normalizes 5x less than
-    the paper). To reproduce a Caffe/PyTorch layer here, pass ``alpha=alpha_caffe / n``. Also
-    PyTorch's ``k`` defaults to 1 and TensorFlow's ``bias`` to 1: the paper's is 2.
+    ``nn.LocalResponseNorm(size=n)`` divide alpha by n (``k + alpha / n * sum``), so the paper's
+    layer is ``alpha=5e-4`` there; to reproduce a Caffe or PyTorch layer here, pass
+    ``alpha=alpha_caffe / n``. Their ``k`` (and TensorFlow's ``bias``) defaults to 1, the paper's
+    is 2: Caffe's bvlc_alexnet, which writes ``local_size: 5, alpha: 0.0001, beta: 0.75`` and
+    keeps k = 1, is ``depth_radius=2, bias=1, alpha=2e-5`` here, a weaker normalization than the
+    paper's.
 
     Written with ``keras.ops`` (square, zero-pad the channel axis, sum the ``2r + 1`` shifted
     slices), so it runs on any backend and inside ``jit``. Channels last; no weights.

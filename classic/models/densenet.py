@@ -3,7 +3,7 @@ CVPR 2017 (arXiv 2016), Section 3 and Table 1; layer names as keras.applications
 so its weights copy by name.
 
 The post's last section describes the paper's three designs; ``bottleneck`` and ``compression``
-select them (and the fourth, DenseNet-C, that the paper also trains):
+select them, and DenseNet-C, which the paper names ("Compression") but reports no results for:
 
 =================  ==============================================  ===========================
 variant            dense layer (repeated inside a dense block)     transition (between blocks)
@@ -18,11 +18,13 @@ Every dense layer's k new maps are concatenated to its input, so a block that st
 ends with c + n*k; a transition keeps ``floor(θ*m)`` of the m maps it receives (θ = 0.5 in the
 paper). The post: "B" adds the 1x1 bottleneck that cuts each layer's input to 4k maps, "BC" adds
 θ = 0.5 to B's transitions, halving the maps between blocks; it puts a dropout after every
-convolution, as the paper does (rate 0.2) for its CIFAR and SVHN runs without augmentation.
+convolution, as the paper does (rate 0.2, every convolution but the first) for CIFAR and SVHN
+without augmentation.
 
-On ImageNet the paper trains DenseNet-BC only (Table 1, k = 32): there are no ImageNet DenseNet,
--B or -C networks to compare with. Its CIFAR/SVHN networks have three dense blocks on 32x32
-inputs and start with 16 maps (2k for -BC) from a single 3x3 convolution; this module keeps the
+On ImageNet the paper trains DenseNet-BC only (Table 1, k = 32; the authors' repository added
+the -BC code and the ImageNet results together in December 2016, months after the first arXiv
+version): there are no ImageNet DenseNet, -B or -C networks to compare with. Its CIFAR/SVHN
+networks have three dense blocks and start with one 3x3 convolution; this module keeps the
 ImageNet stem for every variant and lets ``init_channels`` set the starting width.
 """
 
@@ -173,8 +175,10 @@ def densenet(
     -B and plain DenseNet (module docstring). ``include_top=False`` ends after the final BN-ReLU,
     where ``pooling`` applies.
 
-    The model is named ``densenet{L}`` for DenseNet-BC (``densenet121``), with L the paper's depth
-    (convolutions plus the classifier), and ``densenet{L}_b``, ``_c`` or ``_plain`` otherwise.
+    The model is named after Table 1 for DenseNet-BC at Table 1's block sizes (``densenet121``,
+    keras.applications' name), else ``densenet{L}`` with L the paper's depth (convolutions plus
+    the classifier); ``_b``, ``_c`` or ``_plain`` mark the other variants (``densenet63_plain``
+    for ``densenet121(bottleneck=False, compression=1.0)``: 63 layers deep).
     """
     blocks = _check_blocks(blocks)
     shape = check_common(input_shape, classes, include_top, pooling)
@@ -192,7 +196,8 @@ def densenet(
             f"`compression` keeps no feature maps in some transition (floor(θ*m) = 0 of {plan}). "
             f"Received: compression={compression!r}"
         )
-    check_input_size(shape, windows(blocks), "densenet")
+    name = _model_name(blocks, bottleneck, compression)
+    check_input_size(shape, windows(blocks), name)
 
     options = {"bn_momentum": bn_momentum, "dropout": dropout}
     inputs = keras.Input(shape, name="input")
@@ -216,7 +221,7 @@ def densenet(
     else:
         x = global_pool(x, pooling)
 
-    return keras.Model(inputs, x, name=_model_name(blocks, bottleneck, compression))
+    return keras.Model(inputs, x, name=name)
 
 
 def _model_name(blocks, bottleneck, compression):

@@ -6,13 +6,7 @@ from __future__ import annotations
 import keras
 
 from classic import layers as classic_layers
-from classic.models._common import (
-    check_common,
-    choice,
-    global_pool,
-    positive_number,
-    scaled,
-)
+from classic.models._common import check_common, choice, global_pool, positive_number, scaled
 from classic.shapes import Window, check_input_size
 
 # Table 1, one row per configuration, one list per stage (each stage ends in a 2x2/2 max pool).
@@ -56,19 +50,10 @@ def windows(config: str) -> tuple[Window, ...]:
     return tuple(path)
 
 
-def _fraction(value, argument: str, low_closed: bool = True) -> float:
-    """A number in [0, 1) (or (0, 1)), or a ValueError naming the argument."""
-    ok = (
-        not isinstance(value, bool)
-        and isinstance(value, int | float)
-        and (0 <= value if low_closed else 0 < value)
-        and value < 1
-    )
-    if not ok:
-        interval = "[0, 1)" if low_closed else "(0, 1)"
-        raise ValueError(
-            f"`{argument}` must be a number in {interval}. Received: {argument}={value!r}"
-        )
+def _fraction(value, argument: str) -> float:
+    """A number in [0, 1), or a ValueError naming the argument."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(f"`{argument}` must be a number in [0, 1). Received: {argument}={value!r}")
     return value
 
 
@@ -97,11 +82,13 @@ def vgg(
     * Weights start from Keras' Glorot-uniform, zero biases: Section 3.1 notes that "it is
       possible to initialise the weights without pre-training" with Glorot and Bengio's
       procedure (the paper trained A first and copied its layers into the deeper nets).
-    * A-LRN: local response normalization after the first convolution (Table 1), with
-      AlexNet's parameters (Section 2.1), the defaults of ``classic.layers``' layer.
+    * A-LRN: local response normalization after the first convolution (Table 1) with AlexNet's
+      parameters (Section 2.1), which are ``classic.layers.LocalResponseNormalization``'s defaults.
     * ``batch_norm=False``: VGG predates batch normalization (Ioffe and Szegedy, 2015);
       ``batch_norm=True`` puts a BatchNormalization (``bn_momentum``, Keras' default 0.99)
-      between each convolution and its ReLU, as torchvision's ``vgg16_bn``.
+      between each convolution and its ReLU, as torchvision's ``vgg16_bn``. The convolutions
+      keep their biases (so weights still copy by name), though BN's mean subtraction cancels
+      them: their gradient is zero and they stay where they start.
     * ``width=1.0``: multiplies every convolution's and hidden dense layer's width (not the
       paper's; for width-scaled variants that train on a CPU).
 
@@ -116,8 +103,6 @@ def vgg(
     _fraction(bn_momentum, "bn_momentum")
     _fraction(dropout, "dropout")
     name = MODEL_NAMES[config] + ("_bn" if batch_norm else "")
-    if config == "A-LRN" and not hasattr(classic_layers, "LocalResponseNormalization"):
-        raise NotImplementedError("config='A-LRN' needs classic.layers.LocalResponseNormalization")
     check_input_size(shape, windows(config), name)
 
     inputs = keras.Input(shape, name="input")
