@@ -35,13 +35,8 @@ DEFAULT = {"size": 224, "batch": 32, "steps": 20, "warmup": 2, "repeats": 5}
 
 
 def classic_builder(name):
-    """classic's builder, or None while its module is not written yet."""
     module, function, _, _ = MODELS[name]
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ModuleNotFoundError, AttributeError) as error:
-        print(f"skip {name}: {module}.{function} is not there yet ({error})")
-        return None
+    return getattr(importlib.import_module(module), function)
 
 
 def compiled(model, lr=0.01):
@@ -109,9 +104,7 @@ def main(argv=None):
           f"{args.warmup} warm-up + {args.repeats} x {args.steps} timed steps per model")
     rows = []
     for name in args.models:
-        builder = classic_builder(name)
-        if builder is not None:
-            rows.append(bench(name, builder, args))
+        rows.append(bench(name, classic_builder(name), args))
     columns = ["model", "params classic", "params keras", "classic ms/step", "keras ms/step",
                "ratio per repeat", "median ratio", "spread (min-max)"]
     print(Table(columns, rows, title="Train step, classic / keras.applications (1 = as fast)"))

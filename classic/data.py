@@ -35,6 +35,7 @@ __all__ = [
     "DatasetUnavailable",
     "load",
     "load_for",
+    "augmentation",
     "write_copy",
     "main",
 ]
@@ -556,6 +557,46 @@ def load_for(profile, real, offline="digits", **kwargs):
     except DatasetUnavailable as err:
         print(f"{real} is unavailable: {err.reason}; falling back to the offline set {offline}.")
         return load(offline, **kwargs)
+
+
+def augmentation(crop=None, flip=True, *, seed=None):
+    """The paper-style augmentation as Keras preprocessing layers: a ``keras.Sequential`` to put in
+    front of a model, active only in training (``fit``), so that it needs no change to the data.
+
+    ``crop``: an int or (height, width): in training a random crop of that size (AlexNet took
+    random 224x224 patches of 256x256 images), in inference the central crop (AlexNet's centre
+    patch). Keras' ``RandomCrop`` alone returns the image uncropped in inference, so a
+    ``CenterCrop`` of the same size follows it: in training it sees the crop already made and
+    leaves it alone. ``flip=True``: a random horizontal mirror in training, nothing in inference.
+    ``seed`` fixes the random layers' seeds. At least one of the two must be asked for.
+    """
+    import keras
+
+    try:
+        size = _check_image_size(crop)
+    except ValueError:
+        raise ValueError(
+            "Argument `crop` must be None, a positive int or a (height, width) pair of positive "
+            f"ints. Received: crop={crop!r}"
+        ) from None
+    if not isinstance(flip, bool):
+        raise ValueError(f"Argument `flip` must be True or False. Received: flip={flip!r}")
+    if seed is not None and not _is_int(seed):
+        raise ValueError(f"Argument `seed` must be None or an int. Received: seed={seed!r}")
+    if size is None and not flip:
+        raise ValueError(
+            "Nothing to augment: give `crop` (a crop size), `flip=True`, or both. "
+            f"Received: crop={crop!r}, flip={flip!r}"
+        )
+    layers = []
+    if size is not None:
+        layers += [
+            keras.layers.RandomCrop(*size, seed=seed, name="random_crop"),
+            keras.layers.CenterCrop(*size, name="center_crop"),
+        ]
+    if flip:
+        layers.append(keras.layers.RandomFlip("horizontal", seed=seed, name="random_flip"))
+    return keras.Sequential(layers, name="augmentation")
 
 
 def write_copy(folder, name, x_train, y_train, x_test, y_test, note):

@@ -3,9 +3,10 @@
     python -m classic.refresh notebooks/01_lenet.ipynb [--profile cpu] [--data-dir DIR]
 
 Stored outputs come from the ``cpu`` profile (DESIGN.md); nbval re-executes them in ``ci`` and
-compares every cell not marked ``# NBVAL_IGNORE_OUTPUT``. The kernel runs with
-``--IPKernelApp.capture_fd_output=False`` so that TensorFlow's C++ log lines, which nbval never
-sees under pytest, are not stored either (TOOLING.md).
+compares every cell not marked ``# NBVAL_IGNORE_OUTPUT``. Consecutive stream outputs are
+merged and progress lines overwritten by a carriage return dropped, as on screen. The kernel
+runs with ``--IPKernelApp.capture_fd_output=False`` so that TensorFlow's C++ log lines, which
+nbval never sees under pytest, are not stored either (TOOLING.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def execute(path: Path, profile: str = "cpu", data_dir: str | None = None,
     """Run one notebook in a fresh kernel, in its own folder, and write it back. Returns seconds."""
     import nbformat
     from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     notebook = nbformat.read(path, as_version=4)
     saved = dict(os.environ)
@@ -53,6 +55,9 @@ def execute(path: Path, profile: str = "cpu", data_dir: str | None = None,
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    # Keras' progress bar writes one stream output per update, overwritten with "\r" on screen;
+    # merge them as Jupyter shows them (nbval merges them the same way before comparing).
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     nbformat.write(notebook, path)
     return seconds
 

@@ -151,6 +151,17 @@ def test_alexnet_width_and_features():
     assert model.output_shape == (None, 64)  # 2 towers of 128 / 4 at pool5
 
 
+def test_alexnet_tanh_replaces_every_hidden_relu():
+    relu = alexnet(input_shape=(67, 67, 3), width=1 / 8, classes=10)
+    tanh = alexnet(input_shape=(67, 67, 3), width=1 / 8, classes=10, activation="tanh")
+    hidden = [f"conv{i}_tower{t}" for i in range(1, 6) for t in (1, 2)] + ["fc6", "fc7"]
+    for name in hidden:
+        assert relu.get_layer(name).activation is keras.activations.relu
+        assert tanh.get_layer(name).activation is keras.activations.tanh
+    assert tanh.get_layer("predictions").activation is keras.activations.softmax
+    assert tanh.count_params() == relu.count_params()  # same weights, another nonlinearity
+
+
 # ----------------------------------------------------------------------------------- ZF-Net
 def test_zfnet_feature_map_sizes_are_the_papers(zf):
     # Figure 3 at 224x224: 110, 55, 26, 13, 13, 13, 6 (layer 5's 13 before and 6 after pooling).
@@ -273,7 +284,8 @@ BAD = [
 
 
 @pytest.mark.parametrize(("kwargs", "argument"), [*BAD, ({"groups": 3}, "groups"),
-                                                  ({"groups": "2"}, "groups")])
+                                                  ({"groups": "2"}, "groups"),
+                                                  ({"activation": "sigmoid"}, "activation")])
 def test_alexnet_bad_arguments(kwargs, argument):
     with pytest.raises(ValueError, match=argument):
         alexnet(**kwargs)

@@ -528,3 +528,38 @@ def test_module_runs_as_a_command(tmp_path):
     assert result.returncode == 0
     assert "python -m classic.data download DIR" in result.stdout
     assert tree(tmp_path) == ["keras_home"]
+
+
+# ---------------------------------------------------------------- augmentation
+def test_augmentation_crops_at_random_in_training_and_the_centre_in_inference():
+    images = np.arange(2 * 8 * 8, dtype="float32").reshape(2, 8, 8, 1)
+    layers = data.augmentation(crop=6, flip=False, seed=3)
+    # Inference: the central 6x6 of the 8x8 image, rows and columns 1 to 6.
+    centre = np.asarray(layers(images, training=False))
+    np.testing.assert_array_equal(centre, images[:, 1:7, 1:7])
+    # Training: some 6x6 window of the image, at offsets 0, 1 or 2 on each axis.
+    crop = np.asarray(layers(images, training=True))
+    assert crop.shape == (2, 6, 6, 1)
+    top, left = divmod(int(crop[0, 0, 0, 0]), 8)
+    assert 0 <= top <= 2 and 0 <= left <= 2
+    np.testing.assert_array_equal(crop[0], images[0, top : top + 6, left : left + 6])
+
+
+def test_augmentation_flips_only_in_training():
+    image = np.arange(4, dtype="float32").reshape(1, 1, 4, 1)
+    layers = data.augmentation(flip=True, seed=0)
+    np.testing.assert_array_equal(np.asarray(layers(image, training=False)), image)
+    seen = {tuple(np.asarray(layers(image, training=True)).ravel()) for _ in range(20)}
+    assert seen <= {(0.0, 1.0, 2.0, 3.0), (3.0, 2.0, 1.0, 0.0)}
+    assert len(seen) == 2  # 20 fair coin flips: both outcomes, but for a chance of 2 ** -19
+
+
+def test_augmentation_layer_names_and_bad_arguments():
+    layers = data.augmentation(crop=(5, 7))
+    assert [layer.name for layer in layers.layers] == ["random_crop", "center_crop", "random_flip"]
+    assert layers.compute_output_shape((None, 9, 9, 3)) == (None, 5, 7, 3)
+    bad = [({"crop": 0}, "crop"), ({"crop": (5,)}, "crop"), ({"flip": "yes"}, "flip"),
+           ({"seed": 1.5}, "seed"), ({"flip": False}, "augment")]
+    for kwargs, argument in bad:
+        with pytest.raises(ValueError, match=argument):
+            data.augmentation(**kwargs)

@@ -33,6 +33,15 @@ def test_execute_stores_outputs_of_a_top_to_bottom_run(monkeypatch, tmp_path):
     assert os.environ["CI"] == "true"
 
 
+def test_execute_merges_progress_output_as_the_screen_shows_it(tmp_path):
+    path = tmp_path / "progress.ipynb"
+    source = "for i in range(3):\n    print(f'\\rstep {i}', end='', flush=True)\nprint()"
+    nbformat.write(new_notebook(cells=[new_code_cell(source)]), path)
+    refresh.execute(path, profile="ci")
+    (output,) = nbformat.read(path, as_version=4).cells[0].outputs
+    assert output.text == "step 2\n"
+
+
 def test_main_rejects_a_missing_notebook(tmp_path, capsys):
     with pytest.raises(SystemExit):
         refresh.main([str(tmp_path / "nope.ipynb")])

@@ -47,6 +47,7 @@ WINDOWS = tuple(
 )
 
 GROUPS = (1, 2)
+ACTIVATIONS = ("relu", "tanh")  # Section 3.1 and Figure 1: ReLU, against the saturating tanh
 
 
 def check_dropout(dropout) -> float:
@@ -69,11 +70,11 @@ def keras_padding(kernel: int, stride: int, padding: int) -> str:
     raise ValueError(f"No Keras padding mode pads {padding} a side for {kernel}x{kernel}/{stride}")
 
 
-def classifier(x, classes, classifier_activation, width, dropout):
+def classifier(x, classes, classifier_activation, width, dropout, activation="relu"):
     """fc6 and fc7 (ReLU, then dropout) and the ``classes``-way output layer, as in AlexNet."""
     x = keras.layers.Flatten(name="flatten")(x)
     for number, units in enumerate(HIDDEN, start=6):
-        x = keras.layers.Dense(scaled(units, width), activation="relu", name=f"fc{number}")(x)
+        x = keras.layers.Dense(scaled(units, width), activation=activation, name=f"fc{number}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"drop{number}")(x)
     return keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
@@ -90,6 +91,7 @@ def alexnet(
     lrn=True,
     width=1.0,
     dropout=0.5,
+    activation="relu",
 ):
     """AlexNet as published (defaults): five convolutional layers (96@11x11/4, 256@5x5,
     384@3x3, 384@3x3, 256@3x3), ReLU, response normalization after conv1 and conv2, overlapping
@@ -112,6 +114,9 @@ def alexnet(
     multiplies every convolution and hidden dense width (1.0: the paper's). ``dropout=0.5`` is the
     paper's rate in fc6 and fc7 (0 leaves the layers out). Weights start from Keras' defaults
     (Glorot uniform, zero biases), not the paper's N(0, 0.01) with biases of 1.
+    ``activation="relu"`` is the paper's nonlinearity in every convolutional and hidden dense
+    layer; ``"tanh"`` puts the saturating unit it compared against (Section 3.1, Figure 1) in the
+    same places, for that comparison.
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
@@ -119,6 +124,7 @@ def alexnet(
     choice(lrn, "lrn", (True, False))
     positive_number(width, "width")
     check_dropout(dropout)
+    choice(activation, "activation", ACTIVATIONS)
     check_input_size(shape, WINDOWS, "alexnet")
 
     def named(base, tower, towers):
@@ -137,7 +143,7 @@ def alexnet(
         outputs = []
         for tower, x in enumerate(branches):
             x = keras.layers.Conv2D(
-                filters, layer.kernel, layer.stride, padding=padding, activation="relu",
+                filters, layer.kernel, layer.stride, padding=padding, activation=activation,
                 name=named(layer.name, tower, groups),
             )(x)
             last = layer.name
@@ -159,7 +165,7 @@ def alexnet(
         x = keras.layers.Concatenate(name=f"{last}_concat")(branches)
 
     if include_top:
-        x = classifier(x, classes, classifier_activation, width, dropout)
+        x = classifier(x, classes, classifier_activation, width, dropout, activation)
     else:
         x = global_pool(x, pooling)
     return keras.Model(inputs, x, name="alexnet")
