@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 
 def fmt(value) -> str:
-    """Format a cell: integers with thousands separators, floats with 4 significant digits."""
+    """Format a cell: integers with thousands separators, floats with 4 significant digits
+    (whole numbers with separators from 10,000 up, where 4 digits would need an exponent)."""
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -15,7 +16,7 @@ def fmt(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.4g}"
+        return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:,.4g}"
     return str(value)
 
 

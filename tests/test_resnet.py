@@ -372,3 +372,92 @@ def test_bad_arguments(kwargs, argument):
 def test_unknown_depth():
     with pytest.raises(ValueError, match="`depth` must be one of 18, 34, 50, 101, 152"):
         rn.resnet(20)
+
+
+# --------------------------------------------------------------------------- CIFAR-10 (Section 4.2)
+def cifar_trainable(n, classes=10):
+    """Trainable parameters of the 6n+2-layer CIFAR network by hand: bias-free 3x3 convolutions
+    (9 * c_in * c_out), gamma and beta per channel of each batch norm, and the fc layer."""
+    conv1 = 9 * 3 * 16 + 2 * 16
+    stage1 = 2 * n * (9 * 16 * 16 + 2 * 16)
+    # The first block of stages 2 and 3 widens (16 -> 32, 32 -> 64) in its first convolution.
+    stage2 = 9 * 16 * 32 + (2 * n - 1) * 9 * 32 * 32 + 2 * n * 2 * 32
+    stage3 = 9 * 32 * 64 + (2 * n - 1) * 9 * 64 * 64 + 2 * n * 2 * 64
+    fc = (64 + 1) * classes
+    return conv1 + stage1 + stage2 + stage3 + fc
+
+
+def cifar_moving(n):
+    """Moving mean and variance: two per channel of each batch norm (1 + 2n per stage)."""
+    return 2 * (16 + 2 * n * (16 + 32 + 64))
+
+
+# Table 6 of the paper, in millions of parameters.
+TABLE_6 = {20: 0.27, 32: 0.46, 44: 0.66, 56: 0.85, 110: 1.7}
+
+
+def test_cifar_parameters_by_hand_round_to_table_six():
+    assert cifar_trainable(3) == 269_722  # ResNet-20
+    assert cifar_trainable(9) == 853_018  # ResNet-56
+    for depth, millions in TABLE_6.items():
+        n = (depth - 2) // 6
+        digits = 1 if depth == 110 else 2
+        assert round(cifar_trainable(n) / 1e6, digits) == millions, depth
+
+
+@pytest.mark.parametrize("depth", [20, 56])
+def test_cifar_networks_match_the_hand_counts(depth):
+    n = (depth - 2) // 6
+    residual = rn.cifar_resnet(depth)
+    plain = rn.cifar_resnet(depth, residual=False)
+    expected = (cifar_trainable(n) + cifar_moving(n), cifar_trainable(n), cifar_moving(n))
+    # Option A shortcuts have no parameters: plain and residual networks have the same count.
+    assert counts(residual) == counts(plain) == expected
+    assert residual.name == f"cifar_resnet{depth}" and plain.name == f"cifar_plain{depth}"
+    # 6n+2 weighted layers, none of them on a shortcut; the maps are 32, 16 and 8 wide.
+    weighted = [layer for layer in residual.layers
+                if isinstance(layer, keras.layers.Conv2D | keras.layers.Dense)]
+    assert len(weighted) == depth
+    for stage, (size, maps) in enumerate([(32, 16), (16, 32), (8, 64)], start=2):
+        out = residual.get_layer(f"conv{stage}_block{n}_out").output.shape[1:]
+        assert out == (size, size, maps)
+    assert len([layer for layer in residual.layers if layer.name.endswith("_add")]) == 3 * n
+    assert not [layer for layer in plain.layers if layer.name.endswith("_add")]
+    shapes.table(residual)
+
+
+def test_cifar_names_are_stable():
+    first = [layer.name for layer in rn.cifar_resnet(20).layers]
+    assert first == [layer.name for layer in rn.cifar_resnet(20).layers]
+    assert first[:4] == ["input", "conv1_conv", "conv1_bn", "conv1_relu"]
+    assert "conv3_block1_0_pad" in first and first[-2:] == ["avg_pool", "predictions"]
+
+
+def test_cifar_smallest_input_and_bad_arguments():
+    assert shapes.smallest_input(rn.cifar_windows()) == (4, 4)  # total stride 1 * 2 * 2
+    with pytest.raises(ValueError, match="at least 4x4") as error:
+        rn.cifar_resnet(20, input_shape=(3, 3, 3))
+    assert "(3, 3, 3)" in str(error.value)
+    assert rn.cifar_resnet(20, input_shape=(4, 4, 3), include_top=False).output_shape == (
+        None, 1, 1, 64)
+    for kwargs, argument in [({"depth": 21}, "depth"), ({"depth": 2}, "depth"),
+                             ({"residual": "yes"}, "residual"), ({"width": 0.3}, "width"),
+                             ({"bn_momentum": 1}, "bn_momentum"), ({"classes": 0}, "classes")]:
+        with pytest.raises(ValueError, match=argument):
+            rn.cifar_resnet(**kwargs)
+
+
+@pytest.mark.parametrize("residual", [True, False])
+def test_cifar_trains_and_round_trips(tmp_path, residual):
+    model = rn.cifar_resnet(8, input_shape=(8, 8, 3), width=0.5, residual=residual,
+                            bn_momentum=0.9)
+    model.compile(keras.optimizers.SGD(0.01), "sparse_categorical_crossentropy")
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(4, 8, 8, 3)).astype("float32")
+    assert np.isfinite(model.train_on_batch(x, rng.integers(0, 10, 4)))
+    randomize(model, 8)
+    path = tmp_path / "cifar.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, safe_mode=True)
+    assert loaded.name == model.name
+    np.testing.assert_array_equal(numpy(loaded(x, training=False)), numpy(model(x, training=False)))

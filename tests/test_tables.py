@@ -8,6 +8,8 @@ from classic.tables import Table, fmt
 def test_fmt():
     assert fmt(1234567) == "1,234,567"
     assert fmt(0.123456) == "0.1235"
+    assert fmt(1134.5) == "1,134"  # 4 significant digits
+    assert fmt(15370.4) == "15,370"  # not 1.537e+04
     assert fmt(None) == "-"
     assert fmt(True) == "yes"
     assert fmt("3x3") == "3x3"

@@ -268,3 +268,97 @@ resnet34 = _builder(34)
 resnet50 = _builder(50)
 resnet101 = _builder(101)
 resnet152 = _builder(152)
+
+
+# --------------------------------------------------------------------------- CIFAR-10 (Section 4.2)
+# Section 4.2: 6n+2 weighted layers: a 3x3 convolution with 16 maps, three stages of n basic
+# blocks (2n layers each) on 32x32, 16x16 and 8x8 maps with 16, 32 and 64 filters, then global
+# average pooling and a 10-way fully connected layer. Shortcuts are option A (zero padding).
+CIFAR_FILTERS = (16, 32, 64)
+CIFAR_DEPTHS = (20, 32, 44, 56, 110)  # the depths of the paper's Table 6
+
+
+def cifar_windows() -> tuple[Window, ...]:
+    """conv1 (3x3/1, padded by 1), then the strided 3x3/2 convolutions of the 2nd and 3rd
+    stages (padded by 1): total stride 4, so the smallest input is 4x4."""
+    return (Window(3, 1, 1), Window(3, 2, 1), Window(3, 2, 1))
+
+
+def plain_block(x, filters, stride, name, *, use_bias=False, bn_momentum=0.99):
+    """A basic block without its shortcut (the paper's "plain" networks): the same two 3x3
+    convolutions with batch normalization, and the same layer names except ``_add``."""
+    x = _conv(x, filters, 3, stride, f"{name}_1", use_bias)
+    x = _bn(x, f"{name}_1_bn", bn_momentum)
+    x = keras.layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = _conv(x, filters, 3, 1, f"{name}_2", use_bias)
+    x = _bn(x, f"{name}_2_bn", bn_momentum)
+    return keras.layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def _cifar_blocks(depth):
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
+        raise ValueError(
+            "`depth` must be 6n+2 for a positive integer n (the paper's Section 4.2: "
+            f"{', '.join(map(str, CIFAR_DEPTHS))}). Received: depth={depth!r}"
+        )
+    return (depth - 2) // 6
+
+
+def cifar_resnet(
+    depth=20,
+    input_shape=(32, 32, 3),
+    classes=10,
+    include_top=True,
+    pooling=None,
+    classifier_activation="softmax",
+    *,
+    residual=True,
+    width=1.0,
+    bn_momentum=0.99,
+):
+    """The paper's CIFAR-10 network of ``depth`` = 6n+2 layers (Section 4.2), with option A
+    shortcuts, or its plain counterpart (``residual=False``: the same layers, no shortcuts).
+
+    Defaults: the paper's 32x32x3 input, 10 classes and widths 16, 32, 64 (``width`` scales
+    them); the convolutions have no biases (a batch normalization follows each one);
+    ``bn_momentum=0.99`` is Keras' default (0.9 suits short CPU runs). Names:
+    ``cifar_resnet{depth}`` or ``cifar_plain{depth}``; layers ``conv1_*`` then
+    ``conv{2,3,4}_block{i}_*``.
+    """
+    n = _cifar_blocks(depth)
+    shape = check_common(input_shape, classes, include_top, pooling)
+    choice(residual, "residual", (True, False))
+    positive_number(width, "width")
+    _check_momentum(bn_momentum)
+    channels = [scaled(f, width) for f in CIFAR_FILTERS]
+    if residual and (channels[1] % channels[0] or channels[2] % channels[1]):
+        raise ValueError(
+            "Option A shortcuts pad the identity with zero copies of itself, so every stage's "
+            f"width must be a multiple of the previous one's; width={width!r} gives "
+            f"{'/'.join(map(str, channels))} channels. Use a width such as 1, 0.5 or 0.25 "
+            f"(16 * width an integer). Received: width={width!r}"
+        )
+    name = f"cifar_{'resnet' if residual else 'plain'}{depth}"
+    check_input_size(shape, cifar_windows(), name)
+
+    inputs = keras.Input(shape, name="input")
+    x = keras.layers.Conv2D(channels[0], 3, padding="same", use_bias=False, name="conv1_conv")(
+        inputs)
+    x = _bn(x, "conv1_bn", bn_momentum)
+    x = keras.layers.Activation("relu", name="conv1_relu")(x)
+    for stage, filters in enumerate(channels, start=2):
+        for i in range(1, n + 1):
+            stride = 2 if i == 1 and stage > 2 else 1
+            block = f"conv{stage}_block{i}"
+            if residual:
+                # variant="v1.5": no conv biases, as here; shortcut A: no parameters.
+                x = basic_block(x, filters, stride, block, variant="v1.5", shortcut="A",
+                                bn_momentum=bn_momentum)
+            else:
+                x = plain_block(x, filters, stride, block, bn_momentum=bn_momentum)
+    if include_top:
+        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = global_pool(x, pooling)
+    return keras.Model(inputs, x, name=name)
