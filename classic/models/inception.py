@@ -132,18 +132,7 @@ def inception_module(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
 
     joined by ``{name}_concat``. ``widths`` is a row of Table 1, e.g. ``INCEPTION["3a"]``.
     """
-    n1, r3, n3, r5, n5, proj = _widths(widths)
-    name = _name(name)
-    _bn_options(batch_norm, bn_momentum)
-    bn = {"batch_norm": batch_norm, "bn_momentum": bn_momentum}
-    b1 = conv_block(x, n1, 1, f"{name}_1x1", **bn)
-    b3 = conv_block(x, r3, 1, f"{name}_3x3_reduce", **bn)
-    b3 = conv_block(b3, n3, 3, f"{name}_3x3", **bn)
-    b5 = conv_block(x, r5, 1, f"{name}_5x5_reduce", **bn)
-    b5 = conv_block(b5, n5, 5, f"{name}_5x5", **bn)
-    bp = keras.layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
-    bp = conv_block(bp, proj, 1, f"{name}_pool_proj", **bn)
-    return keras.layers.Concatenate(name=f"{name}_concat")([b1, b3, b5, bp])
+    return _four_branches(x, widths, name, batch_norm, bn_momentum, double_3x3=False)
 
 
 def inception_v2_block(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
@@ -153,6 +142,11 @@ def inception_v2_block(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
     (18 instead of 25 per pair of channels; "Rethinking the Inception Architecture", Figure 5;
     the "double 3x3" of Ioffe and Szegedy's BN-Inception).
     """
+    return _four_branches(x, widths, name, batch_norm, bn_momentum, double_3x3=True)
+
+
+def _four_branches(x, widths, name, batch_norm, bn_momentum, double_3x3):
+    """The module both versions share; only the third branch differs (5x5, or two 3x3)."""
     n1, r3, n3, r5, n5, proj = _widths(widths)
     name = _name(name)
     _bn_options(batch_norm, bn_momentum)
@@ -160,9 +154,13 @@ def inception_v2_block(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
     b1 = conv_block(x, n1, 1, f"{name}_1x1", **bn)
     b3 = conv_block(x, r3, 1, f"{name}_3x3_reduce", **bn)
     b3 = conv_block(b3, n3, 3, f"{name}_3x3", **bn)
-    b5 = conv_block(x, r5, 1, f"{name}_double3x3_reduce", **bn)
-    b5 = conv_block(b5, n5, 3, f"{name}_double3x3_1", **bn)
-    b5 = conv_block(b5, n5, 3, f"{name}_double3x3_2", **bn)
+    if double_3x3:
+        b5 = conv_block(x, r5, 1, f"{name}_double3x3_reduce", **bn)
+        b5 = conv_block(b5, n5, 3, f"{name}_double3x3_1", **bn)
+        b5 = conv_block(b5, n5, 3, f"{name}_double3x3_2", **bn)
+    else:
+        b5 = conv_block(x, r5, 1, f"{name}_5x5_reduce", **bn)
+        b5 = conv_block(b5, n5, 5, f"{name}_5x5", **bn)
     bp = keras.layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
     bp = conv_block(bp, proj, 1, f"{name}_pool_proj", **bn)
     return keras.layers.Concatenate(name=f"{name}_concat")([b1, b3, b5, bp])
