@@ -67,3 +67,10 @@ def positive_number(value, argument: str) -> float:
 def scaled(channels: int, width: float) -> int:
     """A layer's width times the width multiplier, rounded, at least 1 (width-scaled variants)."""
     return max(1, round(channels * width))
+
+
+def fraction(value, argument: str) -> float:
+    """A number in [0, 1) (a dropout rate, a BatchNormalization momentum), or a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+        raise ValueError(f"`{argument}` must be a number in [0, 1). Received: {argument}={value!r}")
+    return value

@@ -23,6 +23,7 @@ from classic import shapes
 from classic.models._common import (
     check_common,
     choice,
+    fraction,
     global_pool,
     positive_int,
     positive_number,
@@ -75,13 +76,6 @@ AUX_WINDOWS = WINDOWS[:6] + (Window(AUX_POOL, AUX_POOL_STRIDE),)
 
 
 # --------------------------------------------------------------------------- argument checks
-def _fraction(value, argument: str) -> float:
-    """A number in [0, 1), or a ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
-        raise ValueError(f"`{argument}` must be a number in [0, 1). Received: {argument}={value!r}")
-    return value
-
-
 def _widths(widths) -> tuple[int, ...]:
     """A module's six widths (Table 1's column order), each a positive integer."""
     if not isinstance(widths, Sequence) or isinstance(widths, str) or len(widths) != 6:
@@ -102,7 +96,7 @@ def _name(name) -> str:
 
 def _bn_options(batch_norm, bn_momentum):
     choice(batch_norm, "batch_norm", (True, False))
-    _fraction(bn_momentum, "bn_momentum")
+    fraction(bn_momentum, "bn_momentum")
 
 
 # --------------------------------------------------------------------------- blocks
@@ -344,7 +338,7 @@ def googlenet(
     _bn_options(batch_norm, bn_momentum)
     choice(lrn, "lrn", (True, False))
     positive_number(width, "width")
-    _fraction(dropout, "dropout")
+    fraction(dropout, "dropout")
     keras.activations.get(classifier_activation)  # an unknown name fails here, before building
     if aux_logits and not include_top:
         raise ValueError(

@@ -6,7 +6,14 @@ from __future__ import annotations
 import keras
 
 from classic import layers as classic_layers
-from classic.models._common import check_common, choice, global_pool, positive_number, scaled
+from classic.models._common import (
+    check_common,
+    choice,
+    fraction,
+    global_pool,
+    positive_number,
+    scaled,
+)
 from classic.shapes import Window, check_input_size
 
 # Table 1, one row per configuration, one list per stage (each stage ends in a 2x2/2 max pool).
@@ -48,13 +55,6 @@ def windows(config: str) -> tuple[Window, ...]:
                 path.append(Window(conv[1], 1, "same"))
         path.append(Window(2, 2))
     return tuple(path)
-
-
-def _fraction(value, argument: str) -> float:
-    """A number in [0, 1), or a ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
-        raise ValueError(f"`{argument}` must be a number in [0, 1). Received: {argument}={value!r}")
-    return value
 
 
 def vgg(
@@ -100,8 +100,8 @@ def vgg(
     shape = check_common(input_shape, classes, include_top, pooling)
     positive_number(width, "width")
     choice(batch_norm, "batch_norm", (True, False))
-    _fraction(bn_momentum, "bn_momentum")
-    _fraction(dropout, "dropout")
+    fraction(bn_momentum, "bn_momentum")
+    fraction(dropout, "dropout")
     name = MODEL_NAMES[config] + ("_bn" if batch_norm else "")
     check_input_size(shape, windows(config), name)
 
