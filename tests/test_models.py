@@ -199,3 +199,24 @@ def test_errata():
     assert len(table.rows) == len(source.LENET_DEPARTURES) >= 8
     with pytest.raises(ValueError, match="Known: lenet"):
         source.errata("lenet7")
+
+
+def test_block_model_holds_one_block():
+    from classic.models.resnet import basic_block
+
+    model = models.block_model(basic_block, (8, 8, 16), "conv2_block2", filters=16, stride=1)
+    assert model.name == "conv2_block2"
+    assert model.output.shape == (None, 8, 8, 16)
+    # two 3x3 convs of 16 -> 16 with biases (v1) and two batch norms: 2 * (9*16*16 + 16 + 4*16)
+    assert model.count_params() == 2 * (9 * 16 * 16 + 16 + 4 * 16)
+    assert all(layer.name.startswith("conv2_block2") for layer in model.layers[1:])
+
+
+@pytest.mark.parametrize(
+    "args, argument",
+    [((None, (8, 8, 3), "b"), "block"), ((len, (8, 8), "b"), "input_shape"),
+     ((len, (8, 8, 3), ""), "prefix")],
+)
+def test_block_model_bad_arguments(args, argument):
+    with pytest.raises(ValueError, match=argument):
+        models.block_model(*args)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import keras
+
+from classic.models._common import input_shape_of
 from classic.models.alexnet import alexnet
 from classic.models.densenet import densenet121, densenet169, densenet201
 from classic.models.inception import googlenet
@@ -43,4 +46,24 @@ def build(name: str, **kwargs):
     return _BUILDERS[name](**kwargs)
 
 
-__all__ = ["build", "names", *_BUILDERS]
+def block_model(block, input_shape, prefix: str, *, name: str | None = None, **kwargs):
+    """One block of a deep network as a model of its own, to diagram or tabulate it alone.
+
+    ``block(x, name=prefix, **kwargs)`` adds the block's layers to a ``keras.Input`` of
+    ``input_shape``, e.g. ``block_model(resnet.bottleneck_block, (56, 56, 256),
+    "conv2_block2", filters=64, stride=1)``; the model is called ``name`` (default ``prefix``).
+    """
+    if not callable(block):
+        raise ValueError(
+            "block: expected a block function such as classic.models.resnet.basic_block. "
+            f"Received: block={block!r}"
+        )
+    shape = input_shape_of(input_shape)
+    if not isinstance(prefix, str) or not prefix:
+        raise ValueError(f"prefix: expected a non-empty layer-name prefix. Received: {prefix!r}")
+    inputs = keras.Input(shape, name="input")
+    outputs = block(inputs, name=prefix, **kwargs)
+    return keras.Model(inputs, outputs, name=name or prefix)
+
+
+__all__ = ["block_model", "build", "names", *_BUILDERS]
