@@ -599,6 +599,40 @@ def augmentation(crop=None, flip=True, *, seed=None):
     return keras.Sequential(layers, name="augmentation")
 
 
+def augmented(model, input_shape, crop=None, flip=True, *, seed=None, name=None):
+    """``model`` behind :func:`augmentation`'s layers, as one model to train.
+
+    ``input_shape`` is the data's (height, width, channels), larger than ``model``'s input when
+    ``crop`` cuts patches out of it; the model is called ``name`` (default
+    ``"augmented_" + model.name``), and ``result.get_layer(model.name)`` gives the network back.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"Argument `model` must be a keras.Model. Received: model={type(model).__name__}"
+        )
+    if (
+        not isinstance(input_shape, tuple | list)
+        or len(input_shape) != 3
+        or not all(_is_int(n) and n > 0 for n in input_shape)
+    ):
+        raise ValueError(
+            "Argument `input_shape` must be (height, width, channels), three positive ints. "
+            f"Received: input_shape={input_shape!r}"
+        )
+    layers = augmentation(crop, flip, seed=seed)
+    inputs = keras.Input(tuple(input_shape), name="image")
+    crops = layers(inputs)
+    if tuple(crops.shape[1:]) != tuple(model.input_shape[1:]):
+        raise ValueError(
+            f"The augmentation gives {tuple(crops.shape[1:])} images but `model` takes "
+            f"{tuple(model.input_shape[1:])}: make `crop` the model's input size. "
+            f"Received: crop={crop!r}, input_shape={tuple(input_shape)!r}"
+        )
+    return keras.Model(inputs, model(crops), name=name or f"augmented_{model.name}")
+
+
 def write_copy(folder, name, x_train, y_train, x_test, y_test, note):
     """Write `<folder>/<name>.npz` in the local-copy format, atomically; returns its path."""
     _check_name(name)

@@ -34,6 +34,7 @@ from classic.viz import _as_displayable, _few, _new_figure, _to_numpy
 __all__ = [
     "Deconvnet",
     "Occlusion",
+    "distinct_maps",
     "TopActivation",
     "for_display",
     "max_unpool",
@@ -652,6 +653,33 @@ def _show(axes, image, reconstruction=False):
         axes.imshow(image, cmap="gray", interpolation="nearest")
     axes.set_xticks([])
     axes.set_yticks([])
+
+
+def distinct_maps(model, layer_name, images, n, batch_size=32) -> list[int]:
+    """Up to ``n`` feature maps of ``layer_name`` worth showing side by side: the maps with the
+    largest mean strongest activation over ``images``, skipping any map whose favourite image
+    (the one with its largest activation) is already another chosen map's favourite, so that
+    the top-k views of the chosen maps do not all show the same picture. Strongest first.
+    ``model`` may also be a :class:`Deconvnet`.
+    """
+    deconvnet = model if isinstance(model, Deconvnet) else Deconvnet(model)
+    plan = deconvnet._plan(layer_name)
+    n = shapes._positive_int(n, "n")
+    batch_size = shapes._positive_int(batch_size, "batch_size")
+    x = deconvnet._images(images, one=False)
+    # (images, maps): each image's strongest activation of each map
+    strongest = np.concatenate(
+        [maps.max(axis=(1, 2)) for maps in deconvnet._batches(plan, x, batch_size)]
+    )
+    chosen, favourites = [], set()
+    for feature_map in np.argsort(-strongest.mean(axis=0), kind="stable"):
+        favourite = int(strongest[:, feature_map].argmax())
+        if favourite not in favourites:
+            chosen.append(int(feature_map))
+            favourites.add(favourite)
+            if len(chosen) == n:
+                break
+    return chosen
 
 
 def top_activations_figure(tops, *, title=None):

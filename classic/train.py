@@ -259,6 +259,13 @@ class TrainingResult:
     included); ``images_per_second`` counts training images only and leaves out the first
     epoch, which includes tracing and compilation, whenever more than one ran. ``model``
     is the trained model (the one built here when ``fit`` got a function).
+
+    ``test_scores`` holds every number ``evaluate`` returned. For a model with several
+    outputs (GoogLeNet with its auxiliary classifiers), ``test_accuracy`` and
+    ``history["accuracy"]`` / ``history["val_accuracy"]`` are the first (main) output's;
+    ``history`` and ``test_scores`` also hold Keras' per-output keys
+    (``predictions_accuracy``, ``aux1_predictions_loss``, ...), and ``loss`` / ``test_loss``
+    are the weighted sums that training minimized.
     """
 
     history: dict[str, list[float]]
@@ -270,6 +277,7 @@ class TrainingResult:
     profile: str
     data: str
     model: Any = dataclasses.field(default=None, repr=False, compare=False)
+    test_scores: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 class _Throughput(keras.callbacks.Callback):
@@ -411,6 +419,43 @@ def _outputs_logits(model) -> bool:
     return activation is keras.activations.linear
 
 
+def _is_linear(layer) -> bool:
+    return getattr(layer, "activation", None) is keras.activations.linear
+
+
+def _output_names(model) -> list[str]:
+    """The names of the model's outputs, in order (Keras names them after their layers)."""
+    outputs = getattr(model, "outputs", None) or []
+    if len(outputs) > 1:
+        return list(model.output_names)
+    names = list(getattr(model, "output_names", None) or [])
+    return names[:1] or ["output"]
+
+
+def _check_loss_weights(loss_weights):
+    """None, or a non-empty list or tuple of non-negative numbers, one of them positive."""
+    if loss_weights is None:
+        return None
+    numbers = (
+        isinstance(loss_weights, list | tuple)
+        and len(loss_weights) > 0
+        and all(
+            isinstance(w, int | float | np.integer | np.floating)
+            and not isinstance(w, bool)
+            and math.isfinite(w)
+            and w >= 0
+            for w in loss_weights
+        )
+    )
+    if not numbers or not any(w > 0 for w in loss_weights):
+        raise ValueError(
+            "loss_weights: expected a list or tuple of non-negative numbers, one per output of "
+            "the model and at least one positive, e.g. (1.0, 0.3, 0.3). "
+            f"Received: loss_weights={loss_weights!r}"
+        )
+    return tuple(float(w) for w in loss_weights)
+
+
 def _round3(value: float) -> str:
     """Three significant figures with thousands separators: 15834.2 -> '15,800'."""
     if value <= 0:
@@ -435,6 +480,7 @@ def fit(
     optimizer=None,
     loss=None,
     metrics=None,
+    loss_weights=None,
     seed: int = 0,
     backup_dir: str | os.PathLike | None = None,
     run_name: str | None = None,
@@ -453,6 +499,14 @@ def fit(
     accuracy; ``optimizer`` may be a name (it gets the same decay) or an optimizer object.
     ``optimizer``, ``loss`` and ``metrics`` apply only when ``fit`` compiles: a model the
     user compiled keeps its own; one that ``fit`` compiled is compiled afresh each call.
+
+    A model with several outputs (``googlenet(aux_logits=True)``: the main classifier and
+    two auxiliary ones) gets the labels on every output, a loss per output (from logits
+    where that output's layer has no activation) and accuracy on every output; its losses
+    are added with ``loss_weights``, one number per output in the model's output order,
+    which such a model must be given, e.g. ``loss_weights=(1.0, 0.3, 0.3)`` (the GoogLeNet
+    paper's 0.3 for each auxiliary loss). A one-output model needs none (``(w,)`` scales its
+    loss by w). The first output is the main one: ``test_accuracy`` is its accuracy.
     A ``BackupAndRestore`` under ``backup_dir/run_name`` (default ``backup_root()``) saves
     every epoch, so calling ``fit`` again after an interruption resumes where it stopped;
     Keras deletes the backup when the run completes.
@@ -512,6 +566,7 @@ def fit(
                 f"callbacks: expected keras.callbacks.Callback objects. Received: {cb!r}"
             )
     verbose = _resolve_verbose(verbose)
+    loss_weights = _check_loss_weights(loss_weights)
     if strategy is not None and not hasattr(strategy, "scope"):
         raise ValueError(
             "strategy: expected a distribution strategy, e.g. classic.train.strategy(). "
@@ -555,18 +610,42 @@ def fit(
         with strat.scope():
             model.build((None, *np.shape(x_train)[1:]))
 
+    outputs = _output_names(model)
+    compiling = not model.compiled or getattr(model, _COMPILED_HERE, False)
+    if len(outputs) > 1 and loss_weights is None and compiling:
+        raise ValueError(
+            f"loss_weights: {model.name} has {len(outputs)} outputs ({', '.join(outputs)}), so "
+            "fit needs one loss weight per output, the first for the main output, e.g. "
+            f"loss_weights={(1.0,) + (0.3,) * (len(outputs) - 1)} for GoogLeNet's auxiliary "
+            "classifiers. Received: loss_weights=None"
+        )
+    if loss_weights is not None and len(loss_weights) != len(outputs):
+        raise ValueError(
+            f"loss_weights: expected one weight per output of {model.name}, "
+            f"{len(outputs)} ({', '.join(outputs)}). Received: loss_weights={loss_weights!r}"
+        )
+    several = len(outputs) > 1
+
     replicas = getattr(strat, "num_replicas_in_sync", 1)
     # fit compiles a model the user has not; and compiles again a model it compiled itself,
     # since the last cosine decay ended at a learning rate of 0 and would train no further.
-    if not model.compiled or getattr(model, _COMPILED_HERE, False):
+    if compiling:
         jit = chosen.jit_compile
         if keras.backend.backend() == "torch" or replicas > 1:
             jit = "auto"  # Keras' own choice: no torch.compile, no XLA with tf.distribute
         total_steps = epochs * steps_per_epoch
-        if loss is None:
+        if loss is None and several:
+            loss = [
+                keras.losses.SparseCategoricalCrossentropy(
+                    from_logits=_is_linear(model.get_layer(name))
+                )
+                for name in outputs
+            ]
+        elif loss is None:
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=_outputs_logits(model))
         if metrics is None:
-            metrics = ["accuracy"]
+            metrics = [["accuracy"] for _ in outputs] if several else ["accuracy"]
+        weights = loss_weights and (list(loss_weights) if several else loss_weights[0])
         with strat.scope():  # the optimizer's variables too must belong to the strategy
             schedule = keras.optimizers.schedules.CosineDecay(learning_rate, total_steps)
             if optimizer is None:
@@ -575,13 +654,21 @@ def fit(
                 optimizer = keras.optimizers.get(
                     {"class_name": optimizer, "config": {"learning_rate": schedule}}
                 )
-            model.compile(optimizer=optimizer, loss=loss, metrics=metrics, jit_compile=jit)
+            model.compile(
+                optimizer=optimizer,
+                loss=loss,
+                loss_weights=weights,
+                metrics=metrics,
+                jit_compile=jit,
+            )
         setattr(model, _COMPILED_HERE, True)
 
     # ---- fit, with a backup every epoch
+    settings = {} if loss_weights is None else {"loss_weights": list(loss_weights)}
     fingerprint = _config_fingerprint(
         model,
         {
+            **settings,
             "data": data_name,
             "shape": list(np.shape(x_train)),
             "epochs": epochs,
@@ -600,11 +687,18 @@ def fit(
         # BackupAndRestore sets it on a restore and Keras never clears it: without this, every
         # later fit of a restored model would skip the epochs the restore skipped.
         model._initial_epoch = None
+
+    def every_output(labels):
+        """The same labels for each output: the auxiliary classifiers learn the same classes."""
+        return tuple(labels for _ in outputs) if several else labels
+
+    if validation is not None:
+        validation = (validation[0], every_output(validation[1]))
     keras.utils.set_random_seed(seed)
     start = time.perf_counter()
     history = model.fit(
         x_train,
-        y_train,
+        every_output(y_train),
         batch_size=batch_size,
         epochs=epochs,
         validation_data=validation,
@@ -614,17 +708,23 @@ def fit(
     seconds = time.perf_counter() - start
     run = [int(e) for e in history.epoch]
     logs = {key: [float(v) for v in values] for key, values in history.history.items()}
+    accuracy_key = f"{outputs[0]}_accuracy" if several else "accuracy"
+    if several:  # the main output's accuracy under the usual names, for curves and reports
+        for prefix in ("", "val_"):
+            if f"{prefix}{accuracy_key}" in logs and f"{prefix}accuracy" not in logs:
+                logs[f"{prefix}accuracy"] = logs[f"{prefix}{accuracy_key}"]
 
     # ---- test
     test_loss = test_accuracy = None
+    scores = {}
     x_test = getattr(data, "x_test", None)
     if _size(x_test) > 0:
         scores = model.evaluate(
-            x_test, data.y_test, batch_size=batch_size, verbose=0, return_dict=True
+            x_test, every_output(data.y_test), batch_size=batch_size, verbose=0, return_dict=True
         )
-        test_loss = float(scores["loss"])
-        if "accuracy" in scores:
-            test_accuracy = float(scores["accuracy"])
+        scores = {key: float(value) for key, value in scores.items()}
+        test_loss = scores["loss"]
+        test_accuracy = scores.get(accuracy_key)
 
     rate = throughput.images_per_second
     what = f"{model.name} on {data_name}"
@@ -640,7 +740,17 @@ def fit(
         print(f"trained {what} for {epochs} epochs ({how}): {speed}")
     if test_loss is not None:
         accuracy = "n/a" if test_accuracy is None else f"{100 * test_accuracy:.1f}%"
-        print(f"test accuracy: {accuracy} ({_size(x_test):,} images)")
+        line = f"test accuracy: {accuracy} ({_size(x_test):,} images)"
+        if several:
+            others = [
+                f"{name} {100 * scores[f'{name}_accuracy']:.1f}%"
+                for name in outputs[1:]
+                if f"{name}_accuracy" in scores
+            ]
+            line += f" of the main output {outputs[0]}"
+            if others:
+                line += f"; {', '.join(others)}"
+        print(line)
     return TrainingResult(
         history=logs,
         epochs=run,
@@ -651,6 +761,7 @@ def fit(
         profile=chosen.name,
         data=data_name,
         model=model,
+        test_scores=scores,
     )
 
 

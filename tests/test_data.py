@@ -563,3 +563,32 @@ def test_augmentation_layer_names_and_bad_arguments():
     for kwargs, argument in bad:
         with pytest.raises(ValueError, match=argument):
             data.augmentation(**kwargs)
+
+
+def test_augmented_puts_the_augmentation_in_front_of_the_model():
+    import keras
+
+    inner = keras.Sequential(
+        [keras.Input((6, 6, 1)), keras.layers.Flatten(), keras.layers.Dense(2)], name="net"
+    )
+    model = data.augmented(inner, (8, 8, 1), crop=6, flip=False)
+    assert model.name == "augmented_net" and model.get_layer("net") is inner
+    assert model.input_shape == (None, 8, 8, 1) and model.count_params() == 6 * 6 * 2 + 2
+    images = np.random.default_rng(0).normal(size=(3, 8, 8, 1)).astype("float32")
+    # In inference the model sees the central 6x6 crop.
+    np.testing.assert_allclose(
+        np.asarray(model(images, training=False)), np.asarray(inner(images[:, 1:7, 1:7])),
+        rtol=1e-6,
+    )
+
+
+def test_augmented_bad_arguments():
+    import keras
+
+    inner = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten()], name="net")
+    with pytest.raises(ValueError, match="model"):
+        data.augmented("net", (8, 8, 1), crop=6)
+    with pytest.raises(ValueError, match="input_shape"):
+        data.augmented(inner, (8, 8), crop=6)
+    with pytest.raises(ValueError, match="crop"):  # 7x7 crops do not fit a 6x6 network
+        data.augmented(inner, (8, 8, 1), crop=7)

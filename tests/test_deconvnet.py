@@ -381,6 +381,23 @@ def test_top_activations_sorted_from_the_right_images():
     assert isinstance(figure, Figure) and len(figure.axes) == 2 * 3 * 2
 
 
+def test_distinct_maps_skip_a_map_whose_favourite_image_is_taken():
+    inputs = keras.Input((2, 2, 3), name="image")
+    outputs = keras.layers.Conv2D(3, 1, activation="relu", name="identity")(inputs)
+    model = keras.Model(inputs, outputs)
+    model.get_layer("identity").set_weights(
+        [np.eye(3, dtype="float32")[None, None], np.zeros(3, "float32")]
+    )
+    images = np.zeros((3, 2, 2, 3), "float32")
+    images[0, 0, 1] = [5, 4, 0]  # the favourite image of maps 0 and 1
+    images[1, 1, 0] = [1, 1, 3]  # the favourite of map 2
+    # Mean strongest activations: map 0 2, map 1 5/3, map 2 1; map 1 is skipped (image 0 taken).
+    assert deconvnet.distinct_maps(model, "identity", images, 3) == [0, 2]
+    assert deconvnet.distinct_maps(model, "identity", images, 1) == [0]
+    with pytest.raises(ValueError, match="n"):
+        deconvnet.distinct_maps(model, "identity", images, 0)
+
+
 def test_for_display_puts_zero_at_grey():
     shown = deconvnet.for_display(np.array([[-2.0, 0.0, 1.0]]))
     np.testing.assert_allclose(shown, [[0.0, 0.5, 0.75]])

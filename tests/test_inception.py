@@ -370,3 +370,62 @@ def test_bad_block_arguments():
         g.factorization_savings(4, 4, 3, into="2x2")
     with pytest.raises(ValueError, match="odd"):
         g.factorization_savings(4, 4, 4, into="3x3")
+
+
+# --------------------------------------------------------------------------- Inception-ResNet-A
+def test_inception_resnet_a_parameters_by_hand():
+    """Figure 10 (Inception-ResNet-v1, 256 maps): 1x1 32 | 1x1 32, 3x3 32 | 1x1 32, 3x3 32,
+    3x3 32, concat 96, linear 1x1 back to 256 (with bias). Batch normalization on every
+    convolution but the linear one: no conv bias, 4 numbers per map (2 of them trainable)."""
+    x = keras.Input((35, 35, 256))
+    block = keras.Model(x, g.inception_resnet_a(x, "block35_1"))
+    convs = [(1, 256, 32), (1, 256, 32), (3, 32, 32), (1, 256, 32), (3, 32, 32), (3, 32, 32)]
+    hand = sum(conv(*c, bias=False) + 4 * c[2] for c in convs) + conv(1, 96, 256)
+    assert hand == 77_824
+    assert block.count_params() == hand
+    assert tuple(block.output.shape) == (None, 35, 35, 256)
+    assert block.get_layer("block35_1_concat").output.shape[-1] == 96
+    expand = block.get_layer("block35_1_expand")
+    assert expand.activation is keras.activations.linear and expand.use_bias
+    assert block.get_layer("block35_1_scale").scale == 0.2
+    names = {layer.name for layer in block.layers}
+    assert "block35_1_expand_bn" not in names and "block35_1_3x3_bn" in names
+    # Figure 16 (Inception-ResNet-v2, 384 maps): 32 | 32, 32 | 32, 48, 64, concat 128.
+    x2 = keras.Input((35, 35, 384))
+    v2 = keras.Model(x2, g.inception_resnet_a(x2, "b", widths=g.INCEPTION_RESNET_A["v2"],
+                                              batch_norm=False))
+    convs = [(1, 384, 32), (1, 384, 32), (3, 32, 32), (1, 384, 32), (3, 32, 48), (3, 48, 64)]
+    assert v2.count_params() == sum(conv(*c) for c in convs) + conv(1, 128, 384)
+
+
+def test_inception_resnet_a_adds_the_scaled_residual():
+    """The block computes relu(x + scale * expand(concat)): checked on its own tensors."""
+    x = keras.Input((6, 6, 8))
+    out = g.inception_resnet_a(x, "r", widths=(2, 2, 3, 2, 3, 4), scale=0.1, batch_norm=False)
+    block = keras.Model(x, out)
+    probe = keras.Model(x, [block.get_layer("r_expand").output, out])
+    images = np.random.default_rng(1).normal(size=(2, 6, 6, 8)).astype("float32")
+    residual, result = (keras.ops.convert_to_numpy(t) for t in probe(images))
+    np.testing.assert_allclose(result, np.maximum(images + 0.1 * residual, 0), atol=1e-6)
+    assert np.abs(residual).max() > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scale": 0}, r"`scale` must be a number in \(0, 1\].*Received: scale=0"),
+        ({"scale": 1.5}, "scale=1.5"),
+        ({"scale": True}, "scale=True"),
+        ({"scale": "0.2"}, "scale='0.2'"),
+        ({"widths": (32, 32, 32)}, "six positive integers"),
+        ({"widths": (32, 32, 32, 32, 0, 32)}, "widths"),
+        ({"bn_momentum": 1}, "bn_momentum"),
+        ({"batch_norm": "yes"}, "batch_norm"),
+    ],
+)
+def test_inception_resnet_a_bad_arguments(kwargs, message):
+    x = keras.Input((8, 8, 16))
+    with pytest.raises(ValueError, match=message):
+        g.inception_resnet_a(x, "r", **kwargs)
+    with pytest.raises(ValueError, match="name"):
+        g.inception_resnet_a(x, "")

@@ -69,3 +69,14 @@ def test_solutions_are_collapsed(path):
     assert solutions, "each notebook ends with exercises and their solutions"
     for cell in solutions:
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_nbval_markers_are_whole_lines(path):
+    # nbval reads a marker only when the comment is the marker alone: text after
+    # "# NBVAL_IGNORE_OUTPUT" silently turns it into an ordinary comment.
+    for cell in code_cells(path):
+        for line in "".join(cell["source"]).splitlines():
+            comment = line.strip().lstrip("#").strip()
+            if line.strip().startswith("#") and comment.startswith("NBVAL_"):
+                assert re.fullmatch(r"NBVAL_[A-Z_]+", comment), line

@@ -442,6 +442,11 @@ def test_throughput_leaves_out_the_first_epoch(monkeypatch):
         ({"profile": "fast"}, r"ci, cpu, gpu\. Received: profile='fast'"),
         ({"callbacks": ["stop"]}, r"callbacks: .*Received: 'stop'"),
         ({"strategy": "mirrored"}, r"strategy: .*Received: strategy='mirrored'"),
+        ({"loss_weights": "1"}, r"loss_weights: .*Received: loss_weights='1'"),
+        ({"loss_weights": []}, r"loss_weights: .*Received: loss_weights=\[\]"),
+        ({"loss_weights": (1.0, -0.3)}, r"loss_weights: .*non-negative.*\(1\.0, -0\.3\)"),
+        ({"loss_weights": (0, 0)}, r"loss_weights: .*at least one positive"),
+        ({"loss_weights": (1, True)}, r"loss_weights: .*Received: loss_weights=\(1, True\)"),
     ],
 )
 def test_bad_arguments_fail_before_building(tmp_path, kwargs, message):
@@ -471,3 +476,96 @@ def test_verbose_auto(monkeypatch):
     monkeypatch.delitem(sys.modules, "ipykernel")
     monkeypatch.setattr(sys, "stdout", types.SimpleNamespace(isatty=lambda: False))
     assert train._resolve_verbose("auto") == 2
+
+
+# --------------------------------------------------------------------------- several outputs
+
+
+def tiny_heads(aux=1, aux_activation="softmax"):
+    """A tiny CNN with a main classifier ``main`` (softmax) and ``aux`` auxiliary ones
+    (``aux1``, ``aux2``, ...), each a Dense on the shared features, as GoogLeNet's outputs."""
+    inputs = keras.Input((8, 8, 1), name="input")
+    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    x = keras.layers.Flatten(name="flatten")(x)
+    main = keras.layers.Dense(3, activation="softmax", name="main")(x)
+    heads = [
+        keras.layers.Dense(3, activation=aux_activation, name=f"aux{i}")(x)
+        for i in range(1, aux + 1)
+    ]
+    return keras.Model(inputs, [main, *heads], name="tiny_heads")
+
+
+def test_zero_weight_leaves_the_aux_head_untouched(tmp_path, capsys):
+    """With loss weights (1, 0) no gradient reaches aux1 (Adam's step from a zero gradient is
+    zero), the shared layers and the main head learn, and the test accuracy is the main head's,
+    counted here by hand from its predictions."""
+    data = tiny_data()
+    model = tiny_heads()
+    aux_before = [keras.ops.convert_to_numpy(w).copy() for w in model.get_layer("aux1").weights]
+    main_before = keras.ops.convert_to_numpy(model.get_layer("main").kernel).copy()
+    result = train.fit(model, data, backup_dir=tmp_path, loss_weights=(1, 0), **FAST)
+    for before, after in zip(aux_before, model.get_layer("aux1").weights, strict=True):
+        np.testing.assert_array_equal(before, keras.ops.convert_to_numpy(after))
+    assert not np.allclose(main_before, keras.ops.convert_to_numpy(model.get_layer("main").kernel))
+
+    main, aux = model.predict(data.x_test, verbose=0)
+    by_hand = float(np.mean(np.argmax(main, axis=1) == data.y_test))
+    aux_by_hand = float(np.mean(np.argmax(aux, axis=1) == data.y_test))
+    assert result.test_accuracy == pytest.approx(by_hand)
+    assert result.test_scores["main_accuracy"] == pytest.approx(by_hand)
+    assert result.test_scores["aux1_accuracy"] == pytest.approx(aux_by_hand)
+    # the total loss is the main loss alone; "accuracy" in the history is the main head's
+    assert result.test_loss == pytest.approx(result.test_scores["main_loss"], rel=1e-5)
+    assert {"accuracy", "val_accuracy", "main_accuracy", "aux1_accuracy", "val_aux1_loss"} <= set(
+        result.history
+    )
+    assert result.history["accuracy"] == result.history["main_accuracy"]
+    assert result.history["val_accuracy"] == result.history["val_main_accuracy"]
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (
+        f"test accuracy: {100 * by_hand:.1f}% (32 images) of the main output main; "
+        f"aux1 {100 * aux_by_hand:.1f}%"
+    )
+
+
+def test_three_outputs_weighted_sum_and_logits_per_output(tmp_path):
+    """GoogLeNet's 1, 0.3, 0.3: the loss is main + 0.3 aux1 + 0.3 aux2; linear aux heads get
+    a from-logits loss while the softmax main head does not."""
+    result = train.fit(
+        lambda: tiny_heads(aux=2, aux_activation=None),
+        tiny_data(),
+        backup_dir=tmp_path,
+        loss_weights=[1.0, 0.3, 0.3],
+        **FAST,
+    )
+    scores = result.test_scores
+    weighted = scores["main_loss"] + 0.3 * scores["aux1_loss"] + 0.3 * scores["aux2_loss"]
+    assert result.test_loss == pytest.approx(weighted, rel=1e-5)
+    assert [loss.get_config()["from_logits"] for loss in result.model.loss] == [
+        False,
+        True,
+        True,
+    ]
+    assert result.test_accuracy == scores["main_accuracy"]
+    assert all(len(result.history[f"{head}_accuracy"]) == 3 for head in ("main", "aux1", "aux2"))
+
+
+def test_loss_weights_must_match_the_outputs(tmp_path):
+    data = tiny_data()
+    with pytest.raises(ValueError, match=r"loss_weights: tiny_heads has 3 outputs \(main, aux1, "
+                       r"aux2\).*\(1\.0, 0\.3, 0\.3\).*Received: loss_weights=None"):
+        train.fit(lambda: tiny_heads(aux=2), data, backup_dir=tmp_path, **FAST)
+    with pytest.raises(ValueError, match=r"loss_weights: expected one weight per output .*"
+                       r"2 \(main, aux1\)\. Received: loss_weights=\(1\.0, 0\.3, 0\.3\)"):
+        train.fit(tiny_heads, data, backup_dir=tmp_path, loss_weights=(1, 0.3, 0.3), **FAST)
+    with pytest.raises(ValueError, match=r"loss_weights: expected one weight per output"):
+        train.fit(tiny_cnn, data, backup_dir=tmp_path, loss_weights=(1, 0.3), **FAST)
+
+
+def test_one_output_with_a_unit_weight_is_unchanged(tmp_path):
+    data = tiny_data()
+    plain = train.fit(tiny_cnn, data, backup_dir=tmp_path, **FAST)
+    weighted = train.fit(tiny_cnn, data, backup_dir=tmp_path, loss_weights=(1.0,), **FAST)
+    assert weighted.history["loss"] == pytest.approx(plain.history["loss"], rel=1e-6)
+    assert set(weighted.history) == set(plain.history)
+    assert set(plain.test_scores) == {"loss", "accuracy"}

@@ -8,6 +8,11 @@ Normalization", ICML 2015; Szegedy et al., "Rethinking the Inception Architectur
 Vision", CVPR 2016, Section 3.1 and Figure 5) and an n x n convolution replaced by 1 x n then
 n x 1 (Inception v3: "Rethinking", Section 3.2 and Figure 6), with :func:`factorization_savings`
 doing the arithmetic. :func:`table1` regenerates the paper's Table 1 from a built model.
+
+And the residual inception block of Inception-v4's paper (Szegedy, Ioffe, Vanhoucke and Alemi,
+"Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning", AAAI 2017):
+:func:`inception_resnet_a`, its Inception-ResNet-A (Figures 10 and 16) with the linear 1x1
+expansion and the scaled residual of its Section 3.3.
 """
 
 from __future__ import annotations
@@ -205,6 +210,61 @@ def factorized_block(x, widths, name, *, n=7, batch_norm=False, bn_momentum=0.99
     bp = keras.layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
     bp = conv_block(bp, proj, 1, f"{name}_pool_proj", **bn)
     return keras.layers.Concatenate(name=f"{name}_concat")([b1, b3, b5, bp])
+
+
+# Inception-ResNet-A (Inception-v4 paper, on the 35x35 grid): (#1x1, #3x3 reduce, #3x3, #double
+# 3x3 reduce, #double 3x3 first, #double 3x3 second), the three branches of Figure 10
+# (Inception-ResNet-v1, on 256 maps) and Figure 16 (Inception-ResNet-v2, on 384 maps). A linear
+# 1x1 convolution then expands the concatenation back to the input's width.
+INCEPTION_RESNET_A = {
+    "v1": (32, 32, 32, 32, 32, 32),
+    "v2": (32, 32, 32, 32, 48, 64),
+}
+# Section 3.3: "scaling factors between 0.1 and 0.3"; keras.applications' Inception-ResNet-v2
+# uses 0.17 for its A blocks.
+RESIDUAL_SCALE = 0.2
+
+
+def inception_resnet_a(x, name, *, widths=INCEPTION_RESNET_A["v1"], scale=RESIDUAL_SCALE,
+                       batch_norm=True, bn_momentum=0.99):
+    """The Inception-ResNet-A block (Inception-v4 paper, AAAI 2017, Figures 10 and 16):
+
+    * three branches on the input x: ``{name}_1x1``; ``{name}_3x3_reduce`` then ``{name}_3x3``;
+      ``{name}_double3x3_reduce`` then ``{name}_double3x3_1`` and ``{name}_double3x3_2``;
+      joined by ``{name}_concat`` (no pooling branch);
+    * ``{name}_expand``: a *linear* 1x1 convolution (bias, no batch normalization, no ReLU)
+      back to x's width, so that the branches' output can be added to x;
+    * ``{name}_scale``: the residual multiplied by ``scale`` (Section 3.3: with more than about
+      1,000 filters the paper's networks "died" early in training unless the residuals were
+      scaled by 0.1 to 0.3 before the addition); ``scale=1`` adds it unscaled;
+    * ``{name}_add`` (x + scale * residual) and ``{name}_out``, a ReLU.
+
+    ``widths`` (six positive integers) defaults to Inception-ResNet-v1's block (Figure 10:
+    32 everywhere, on 256 maps); ``INCEPTION_RESNET_A["v2"]`` is Figure 16's (32, 32, 32, 32,
+    48, 64, on 384 maps). ``batch_norm=True`` (the paper's: batch normalization on the
+    convolutions, not on the sum) as in :func:`conv_block`. The block keeps the shape of x.
+    """
+    n1, r3, n3, rd, d1, d2 = _widths(widths)
+    name = _name(name)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not 0 < scale <= 1:
+        raise ValueError(
+            "`scale` must be a number in (0, 1], the factor on the residual before the "
+            f"addition (the paper: 0.1 to 0.3; 1 for no scaling). Received: scale={scale!r}"
+        )
+    _bn_options(batch_norm, bn_momentum)
+    bn = {"batch_norm": batch_norm, "bn_momentum": bn_momentum}
+    channels = x.shape[-1]
+    b1 = conv_block(x, n1, 1, f"{name}_1x1", **bn)
+    b3 = conv_block(x, r3, 1, f"{name}_3x3_reduce", **bn)
+    b3 = conv_block(b3, n3, 3, f"{name}_3x3", **bn)
+    bd = conv_block(x, rd, 1, f"{name}_double3x3_reduce", **bn)
+    bd = conv_block(bd, d1, 3, f"{name}_double3x3_1", **bn)
+    bd = conv_block(bd, d2, 3, f"{name}_double3x3_2", **bn)
+    mixed = keras.layers.Concatenate(name=f"{name}_concat")([b1, b3, bd])
+    residual = keras.layers.Conv2D(channels, 1, padding="same", name=f"{name}_expand")(mixed)
+    residual = keras.layers.Rescaling(scale, name=f"{name}_scale")(residual)
+    x = keras.layers.Add(name=f"{name}_add")([x, residual])
+    return keras.layers.Activation("relu", name=f"{name}_out")(x)
 
 
 @dataclass(frozen=True)
