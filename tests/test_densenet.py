@@ -439,3 +439,217 @@ def test_named_builders_reject_bad_arguments_before_building():
         dn.densenet201(growth_rate=0)
     with pytest.raises(ValueError, match="`classes`"):
         dn.densenet121(classes=0)
+
+
+# --------------------------------------------------------------------------- CIFAR (Section 3)
+# Table 2 of the paper, millions of parameters, for DenseNet (16 first maps, no bottleneck,
+# no compression: L = 3n + 4) and DenseNet-BC (2k first maps, θ = 0.5: L = 6n + 4).
+TABLE_2 = [
+    (40, 12, False, 1.0),
+    (100, 12, False, 7.0),
+    (100, 24, False, 27.2),
+    (100, 12, True, 0.8),
+    (250, 24, True, 15.3),
+    (190, 40, True, 25.6),
+]
+
+
+def cifar_hand_count(depth, k, bc):
+    """Trainable parameters by hand: BN 2c, bias-free convolutions, a Dense with biases."""
+    n = (depth - 4) // (6 if bc else 3)
+    c = 2 * k if bc else 16
+    total = conv(3, 3, c)
+    for block in range(3):
+        for _ in range(n):
+            total += 2 * c + (conv(1, c, 4 * k) + 2 * 4 * k + conv(3, 4 * k, k) if bc
+                              else conv(3, c, k))
+            c += k
+        if block < 2:
+            out = c // 2 if bc else c
+            total += 2 * c + conv(1, c, out)
+            c = out
+    return total + 2 * c + (c + 1) * 10, c
+
+
+# On JAX every new weight shape compiles its initializer once (about half a second each on 2 busy
+# cores), and a DenseNet has a new input width in every layer: Table 2's networks (up to 1,100
+# layers) are built on TensorFlow only; the small networks below run on every backend.
+BUILDS_ON_TF = pytest.mark.skipif(
+    keras.backend.backend() == "jax",
+    reason="building Table 2's DenseNets on JAX compiles hundreds of initializers (minutes)",
+)
+
+
+@BUILDS_ON_TF
+@pytest.mark.parametrize(("depth", "k", "bc", "millions"), TABLE_2)
+def test_cifar_table_2_parameters(depth, k, bc, millions):
+    model = dn.cifar_densenet(depth, growth_rate=k, bottleneck=bc, compression=0.5 if bc else 1.0)
+    trainable = counts(model)[1]
+    hand, maps = cifar_hand_count(depth, k, bc)
+    assert trainable == hand
+    assert round(trainable / 1e6, 1) == millions
+    assert dn.CIFAR_TABLE_2[depth, k, "DenseNet-BC" if bc else "DenseNet"] == millions
+    assert model.name == f"cifar_densenet{depth}_k{k}{'_bc' if bc else ''}"
+    assert model.get_layer("relu").output.shape[1:] == (8, 8, maps)
+    assert model.output_shape == (None, 10)
+
+
+def test_cifar_table_2_is_the_papers():
+    assert sorted(dn.CIFAR_TABLE_2.values()) == sorted(m for *_, m in TABLE_2)
+
+
+def test_cifar_densenet_tiny_by_hand():
+    # L = 7, k = 4: one 3x3 dense layer per block. conv1 3*3*3*16 = 432 (no BN after it);
+    # block 1: BN(16) 64 + 3*3*16*4 = 576 -> 20 maps; transition BN(20) 80 + 20*20 = 400;
+    # block 2: BN(20) 80 + 3*3*20*4 = 720 -> 24; transition BN(24) 96 + 24*24 = 576;
+    # block 3: BN(24) 96 + 3*3*24*4 = 864 -> 28; BN(28) 112; Dense (28 + 1) * 10 = 290.
+    model = dn.cifar_densenet(7, growth_rate=4)
+    assert 432 + 64 + 576 + 80 + 400 + 80 + 720 + 96 + 576 + 96 + 864 + 112 + 290 == 4_386
+    assert model.count_params() == 4_386
+    assert counts(model)[2] == (16 + 20 + 20 + 24 + 24 + 28) * 2  # moving mean and variance
+    assert shapes.table(model).rows[-1][5] == 4_386
+    assert model.name == "cifar_densenet7_k4"
+    assert "conv1_bn" not in {layer.name for layer in model.layers}
+    assert model.get_layer("conv1_conv").kernel.shape == (3, 3, 3, 16)
+
+
+@BUILDS_ON_TF
+def test_cifar_densenet_shapes():
+    model = dn.cifar_densenet()  # DenseNet (L = 40, k = 12): 12 layers per block
+    assert model.name == "cifar_densenet40_k12"
+    # 16 -> 16 + 12*12 = 160 on 32x32, kept (θ = 1) and pooled to 16x16, 304 on 16x16, 448 on 8x8
+    assert model.get_layer("conv2_block12_concat").output.shape[1:] == (32, 32, 160)
+    assert model.get_layer("pool2_pool").output.shape[1:] == (16, 16, 160)
+    assert model.get_layer("conv3_block12_concat").output.shape[1:] == (16, 16, 304)
+    assert model.get_layer("pool3_pool").output.shape[1:] == (8, 8, 304)
+    assert model.get_layer("relu").output.shape[1:] == (8, 8, 448)
+    assert "conv4_block13_concat" not in {layer.name for layer in model.layers}
+    assert "pool4_conv" not in {layer.name for layer in model.layers}
+    bc = dn.cifar_densenet(100, bottleneck=True, compression=0.5)  # 16 layers per block
+    # 24 -> 24 + 16*12 = 216 -> 108, 300 -> 150, 342
+    assert bc.get_layer("conv1_conv").kernel.shape == (3, 3, 3, 24)
+    assert bc.get_layer("pool2_pool").output.shape[1:] == (16, 16, 108)
+    assert bc.get_layer("pool3_pool").output.shape[1:] == (8, 8, 150)
+    assert bc.get_layer("relu").output.shape[1:] == (8, 8, 342)
+    assert bc.get_layer("conv2_block16_2_conv").kernel.shape == (3, 3, 48, 12)
+    headless = dn.cifar_densenet(include_top=False, pooling="avg", input_shape=(16, 16, 3))
+    assert headless.output_shape == (None, 448)
+
+
+def test_cifar_densenet_variants_and_first_maps():
+    # 16 first maps but for DenseNet-BC (2k); -B and -C keep 16, as the paper names only BC.
+    first = {}
+    for bottleneck, compression, suffix in [(False, 1.0, ""), (True, 1.0, "_b"),
+                                            (False, 0.5, "_c"), (True, 0.5, "_bc")]:
+        model = dn.cifar_densenet(10, growth_rate=6, bottleneck=bottleneck,
+                                  compression=compression, input_shape=(8, 8, 3))
+        assert model.name == f"cifar_densenet10_k6{suffix}"
+        first[suffix] = model.get_layer("conv1_conv").kernel.shape[-1]
+    assert first == {"": 16, "_b": 16, "_c": 16, "_bc": 12}
+    custom = dn.cifar_densenet(10, bottleneck=True, compression=0.5, init_channels=5)
+    assert custom.get_layer("conv1_conv").kernel.shape == (3, 3, 3, 5)
+
+
+def test_cifar_densenet_layers_per_block():
+    assert dn.cifar_layers(40) == 12 and dn.cifar_layers(100) == 32
+    assert dn.cifar_layers(100, bottleneck=True) == 16
+    assert dn.cifar_layers(250, bottleneck=True) == 41
+    assert dn.cifar_layers(190, bottleneck=True) == 31
+    assert dn.cifar_layers(7) == 1 and dn.cifar_layers(10, bottleneck=True) == 1
+
+
+def test_cifar_densenet_dropout_and_momentum():
+    model = dn.cifar_densenet(10, growth_rate=4, bottleneck=True, dropout=0.2, bn_momentum=0.9)
+    dropouts = [layer for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+    assert len(dropouts) == 3 * 2 + 2  # two per bottleneck layer, one per transition
+    assert {layer.momentum for layer in model.layers
+            if isinstance(layer, keras.layers.BatchNormalization)} == {0.9}
+
+
+def test_cifar_smallest_input():
+    # conv1 3x3/1 pad 1 keeps the size; two 2x2/2 pools: 4 -> 2 -> 1, total stride 4.
+    assert shapes.smallest_input(dn.cifar_windows()) == (4, 4)
+    assert dn.cifar_densenet(7, growth_rate=4, input_shape=(4, 4, 3)).output_shape == (None, 10)
+    with pytest.raises(ValueError, match="cifar_densenet7_k4 needs .* at least 4x4"):
+        dn.cifar_densenet(7, growth_rate=4, input_shape=(3, 8, 3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"depth": 41}, "depth"),  # (41 - 4) / 3 is not whole
+        ({"depth": 42, "bottleneck": True}, "depth"),  # (42 - 4) / 6 is not whole
+        ({"depth": 4}, "depth"),  # n = 0
+        ({"depth": 1}, "depth"),
+        ({"depth": 40.0}, "depth"),
+        ({"depth": "40"}, "depth"),
+        ({"depth": True}, "depth"),
+        ({"bottleneck": "yes"}, "bottleneck"),
+        ({"growth_rate": 0}, "growth_rate"),
+        ({"compression": 0}, "compression"),
+        ({"compression": 1.5}, "compression"),
+        ({"init_channels": 0}, "init_channels"),
+        ({"classes": 0}, "classes"),
+        ({"bn_momentum": 1.0}, "bn_momentum"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"pooling": "mean"}, "pooling"),
+        ({"input_shape": (32, 32)}, "input_shape"),
+    ],
+)
+def test_cifar_densenet_bad_arguments(kwargs, argument):
+    with pytest.raises(ValueError, match=f"`{argument}`"):
+        dn.cifar_densenet(**{"depth": 7, "growth_rate": 4, **kwargs})
+
+
+def test_cifar_densenet_depth_error_explains_the_formula():
+    with pytest.raises(ValueError, match=r"6n \+ 4 .*Received: depth=40.5"):
+        dn.cifar_densenet(40.5, bottleneck=True)
+    with pytest.raises(ValueError, match=r"3n \+ 4 .*Received: depth=41"):
+        dn.cifar_densenet(41)
+
+
+def test_cifar_densenet_trains_one_step():
+    model = dn.cifar_densenet(10, growth_rate=4, bottleneck=True, compression=0.5,
+                              input_shape=(8, 8, 3), bn_momentum=0.9)
+    train_one_step(model, 8)
+
+
+# --------------------------------------------------------------------------- connection weights
+def test_connection_weights_by_hand():
+    # L = 10 with 2 dense layers per block, k = 2, 3 first maps. Every target kernel gets
+    # |weight| = c + 1 at input map c (signs alternate, so the absolute value matters): block
+    # conv2's input holds maps 0-2 (mean 2), layer 1 adds 3-4 (4.5), layer 2 adds 5-6 (6.5).
+    model = dn.cifar_densenet(10, growth_rate=2, init_channels=3, input_shape=(8, 8, 3))
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D | keras.layers.Dense):
+            shape = layer.kernel.shape
+            c = np.arange(1, shape[-2] + 1, dtype="float32").reshape(-1, 1)
+            signs = np.where(np.arange(shape[-1]) % 2, -1.0, 1.0).astype("float32")
+            kernel = np.broadcast_to(c * signs, shape).copy()
+            layer.set_weights([kernel, *layer.get_weights()[1:]])
+    weights, sources, targets = dn.connection_weights(model, "conv2")
+    assert sources == ["input", "conv2_block1", "conv2_block2"]
+    assert targets == ["conv2_block1_1_conv", "conv2_block2_1_conv", "pool2_conv"]
+    nan = np.nan
+    np.testing.assert_allclose(weights, [[2, nan, nan], [2, 4.5, nan], [2, 4.5, 6.5]])
+    # Connections into the dense layers: 1 + 2 = L(L+1)/2 for L = 2 layers (input counted).
+    assert np.isfinite(weights[:-1]).sum() == 3
+    # The last block feeds the classifier. θ = 1: conv2 ends with 7 maps, conv3 with 11, conv4
+    # with 15; the classifier reads maps 0-10 (mean of 1..11: 6), 11-12 (12.5) and 13-14 (14.5).
+    weights, sources, targets = dn.connection_weights(model, "conv4")
+    assert targets[-1] == "predictions" and len(sources) == 3
+    np.testing.assert_allclose(weights[-1], [6, 12.5, 14.5])
+
+
+def test_connection_weights_counts_and_errors():
+    model = dn.cifar_densenet(16, growth_rate=2, input_shape=(4, 4, 3))  # 4 layers per block
+    weights, sources, targets = dn.connection_weights(model, "conv3")
+    assert weights.shape == (5, 5) and len(sources) == 5 and targets[-1] == "pool3_conv"
+    assert np.isfinite(weights[:-1]).sum() == 4 * 5 // 2  # L(L+1)/2
+    assert np.isfinite(weights[-1]).all()
+    headless = dn.cifar_densenet(7, growth_rate=2, include_top=False, input_shape=(4, 4, 3))
+    assert dn.connection_weights(headless, "conv4")[2] == ["conv4_block1_1_conv"]
+    with pytest.raises(ValueError, match="`block` must name a dense block .* conv2, conv3, conv4"):
+        dn.connection_weights(model, "conv5")
+    with pytest.raises(ValueError, match="`model`"):
+        dn.connection_weights("densenet", "conv2")

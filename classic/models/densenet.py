@@ -24,8 +24,10 @@ without augmentation.
 On ImageNet the paper trains DenseNet-BC only (Table 1, k = 32; the authors' repository added
 the -BC code and the ImageNet results together in December 2016, months after the first arXiv
 version): there are no ImageNet DenseNet, -B or -C networks to compare with. Its CIFAR/SVHN
-networks have three dense blocks and start with one 3x3 convolution; this module keeps the
-ImageNet stem for every variant and lets ``init_channels`` set the starting width.
+networks (Table 2) have three dense blocks and start with one 3x3 convolution:
+:func:`cifar_densenet` builds them from the same dense layers and transitions.
+:func:`connection_weights` measures how much each layer of a trained block uses each earlier one
+(the paper's Figure 5).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 
 from classic.models._common import check_common, choice, global_pool, positive_int
 from classic.shapes import Window, check_input_size
@@ -264,3 +267,163 @@ densenet121 = _named(121)
 densenet169 = _named(169)
 densenet201 = _named(201)
 densenet264 = _named(264)
+
+
+# --------------------------------------------------------------------------- CIFAR (Section 3)
+# "Implementation Details": on CIFAR and SVHN, three dense blocks with the same number of layers
+# on 32x32, 16x16 and 8x8 maps; first a 3x3 convolution with 16 maps (2k for DenseNet-BC), no
+# BN-ReLU after it (every dense layer starts with its own); 3x3 convolutions zero-padded by one
+# pixel; transitions 1x1 conv + 2x2 average pool; global average pooling and a softmax classifier.
+# L counts the first convolution, the convolutions of the dense layers (one per layer, two with
+# bottlenecks), the two transitions and the classifier: L = 3n + 4, or 6n + 4 with bottlenecks.
+CIFAR_BLOCKS = 3
+CIFAR_INIT_CHANNELS = 16
+
+# Table 2: (L, k, variant) -> millions of parameters, as the paper rounds them.
+CIFAR_TABLE_2 = {
+    (40, 12, "DenseNet"): 1.0,
+    (100, 12, "DenseNet"): 7.0,
+    (100, 24, "DenseNet"): 27.2,
+    (100, 12, "DenseNet-BC"): 0.8,
+    (250, 24, "DenseNet-BC"): 15.3,
+    (190, 40, "DenseNet-BC"): 25.6,
+}
+
+
+def cifar_windows() -> tuple[Window, ...]:
+    """The first 3x3/1 convolution (padded by 1), then the two transitions' 2x2/2 average pools:
+    total stride 4, so the smallest input is 4x4."""
+    return (Window(3, 1, 1),) + (TRANSITION_WINDOW,) * (CIFAR_BLOCKS - 1)
+
+
+def cifar_layers(depth: int, bottleneck: bool = False) -> int:
+    """Dense layers per block for the paper's depth L: (L - 4) / 3, or (L - 4) / 6 with
+    bottlenecks (each bottleneck layer holds two convolutions)."""
+    choice(bottleneck, "bottleneck", (True, False))
+    per_layer = 2 if bottleneck else 1
+    step = CIFAR_BLOCKS * per_layer
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 4 + step or (
+            depth - 4) % step:
+        formula = "6n + 4 (bottleneck=True" if bottleneck else "3n + 4 (bottleneck=False"
+        examples = "40, 100, 190, 250" if bottleneck else "40, 100"
+        raise ValueError(
+            f"`depth` must be {formula}: the first convolution, {CIFAR_BLOCKS} dense blocks of n "
+            f"layers of {per_layer} convolution{'s' if per_layer > 1 else ''}, "
+            f"{CIFAR_BLOCKS - 1} transitions and the classifier) for a positive integer n, "
+            f"e.g. {examples}. Received: depth={depth!r}"
+        )
+    return (depth - 4) // step
+
+
+def cifar_densenet(
+    depth=40,
+    input_shape=(32, 32, 3),
+    classes=10,
+    include_top=True,
+    pooling=None,
+    classifier_activation="softmax",
+    *,
+    growth_rate=12,
+    bottleneck=False,
+    compression=1.0,
+    init_channels=None,
+    bn_momentum=0.99,
+    dropout=0.0,
+):
+    """The paper's CIFAR/SVHN DenseNet of depth L = ``depth`` (Section 3, "Implementation
+    Details"; Table 2).
+
+    Defaults: Table 2's first network, DenseNet (L = 40, k = 12): no bottleneck, no compression,
+    32x32x3 input, 10 classes. ``bottleneck=True, compression=0.5`` gives DenseNet-BC (Table 2:
+    L = 100, k = 12; L = 250, k = 24; L = 190, k = 40). ``init_channels=None`` is the paper's
+    16 maps for the first convolution, or 2k for DenseNet-BC. Dense layers and transitions are
+    those of :func:`densenet` (bias-free convolutions, BN-ReLU-Conv); ``dropout`` (the paper:
+    0.2 without data augmentation) follows every convolution but the first. Names:
+    ``cifar_densenet{L}_k{k}`` plus ``_b``, ``_c`` or ``_bc``; layers ``conv1_conv``, then
+    ``conv{2,3,4}_block{i}_*`` and transitions ``pool2_*``, ``pool3_*`` as in :func:`densenet`.
+    """
+    n = cifar_layers(depth, bottleneck)
+    shape = check_common(input_shape, classes, include_top, pooling)
+    positive_int(growth_rate, "growth_rate")
+    _unit_interval(compression, "compression", low_open=True, high_open=False)
+    if init_channels is None:
+        init_channels = 2 * growth_rate if bottleneck and compression < 1 else CIFAR_INIT_CHANNELS
+    positive_int(init_channels, "init_channels")
+    _unit_interval(bn_momentum, "bn_momentum", low_open=False, high_open=True)
+    _unit_interval(dropout, "dropout", low_open=False, high_open=True)
+    blocks = (n,) * CIFAR_BLOCKS
+    plan = channels(blocks, growth_rate, compression, init_channels)
+    if min(plan) < 1:
+        raise ValueError(
+            f"`compression` keeps no feature maps in some transition (floor(θ*m) = 0 of {plan}). "
+            f"Received: compression={compression!r}"
+        )
+    variant = {(False, False): "", (True, False): "_b", (False, True): "_c", (True, True): "_bc"}
+    name = f"cifar_densenet{depth}_k{growth_rate}{variant[bottleneck, compression < 1]}"
+    check_input_size(shape, cifar_windows(), name)
+
+    options = {"bn_momentum": bn_momentum, "dropout": dropout}
+    inputs = keras.Input(shape, name="input")
+    x = keras.layers.Conv2D(
+        init_channels, 3, padding="same", use_bias=False, name="conv1_conv"
+    )(inputs)
+    for i in range(CIFAR_BLOCKS):
+        x = dense_block(x, n, growth_rate, f"conv{i + 2}", bottleneck=bottleneck, **options)
+        if i < CIFAR_BLOCKS - 1:
+            x = transition_block(x, plan[2 * i + 2], f"pool{i + 2}", **options)
+    x = _bn(x, "bn", bn_momentum)
+    x = keras.layers.Activation("relu", name="relu")(x)
+    if include_top:
+        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    else:
+        x = global_pool(x, pooling)
+    return keras.Model(inputs, x, name=name)
+
+
+# --------------------------------------------------------------------------- looking inside
+def connection_weights(model, block="conv2"):
+    """How strongly each layer of a dense block reads each earlier one (the paper's Figure 5).
+
+    Returns ``(weights, sources, targets)``: ``weights[t, s]`` is the mean absolute weight of
+    target t's kernel over the input maps that come from source s (the L1 norm divided by the
+    number of weights, so wide and narrow sources compare). Sources are the block's input
+    (``"input"``: the first convolution or the transition before the block) and its dense layers
+    ``{block}_block1`` ...; targets are the first convolution of every dense layer, then the layer
+    that reads the whole block: the next transition's convolution (``pool{b}_conv``) or, after
+    the last block, the classifier (``predictions``) when the model has one. ``weights[t, s]``
+    is NaN where source s comes after target t (no connection).
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"`model` must be a keras.Model. Received: model={model!r}")
+    names = {layer.name for layer in model.layers}
+    if not isinstance(block, str) or f"{block}_block1_concat" not in names:
+        known = sorted({n.split("_block")[0] for n in names if n.endswith("_block1_concat")})
+        raise ValueError(
+            f"`block` must name a dense block of the model, one of {', '.join(known) or 'none'}. "
+            f"Received: block={block!r}"
+        )
+    layers_in_block = 0
+    while f"{block}_block{layers_in_block + 1}_concat" in names:
+        layers_in_block += 1
+    # Source s occupies the maps bounds[s]:bounds[s + 1] of every later layer's input.
+    first = model.get_layer(f"{block}_block1_concat")
+    bounds = [0, first.input[0].shape[-1]]
+    for i in range(1, layers_in_block + 1):
+        bounds.append(model.get_layer(f"{block}_block{i}_concat").output.shape[-1])
+    sources = ["input"] + [f"{block}_block{i}" for i in range(1, layers_in_block + 1)]
+    targets = [f"{block}_block{i}_1_conv" for i in range(1, layers_in_block + 1)]
+    after = f"pool{block.removeprefix('conv')}_conv"
+    if after in names:
+        targets.append(after)
+    elif "predictions" in names and model.get_layer("predictions").kernel.shape[0] == bounds[-1]:
+        targets.append("predictions")
+
+    weights = np.full((len(targets), len(sources)), np.nan)
+    for t, target in enumerate(targets):
+        kernel = np.abs(keras.ops.convert_to_numpy(model.get_layer(target).kernel))
+        kernel = kernel.reshape(-1, kernel.shape[-2], kernel.shape[-1])  # (positions, in, out)
+        for s in range(len(sources)):
+            if bounds[s + 1] <= kernel.shape[1]:
+                weights[t, s] = kernel[:, bounds[s]:bounds[s + 1], :].mean()
+    return weights, sources, targets
