@@ -427,3 +427,40 @@ def test_diagram_of_a_sequential_range(monkeypatch):
     )
     assert viz.diagram(model, first="r1", last="c2").data.startswith(b"\x89PNG")
     assert boxes(sources[-1]) == (["c2", "r1"], ["c1"])
+
+
+def test_bubble_chart_areas_labels_and_log_axis():
+    figure = viz.bubble_chart([1e6, 1e8, 1e7], [0.4, 0.6, 0.5], [100, 1000, 400],
+                              ["small", "large", "middle"], title="networks")
+    assert isinstance(figure, Figure)
+    (axes,) = figure.axes
+    assert axes.get_xscale() == "log"
+    (points,) = axes.collections
+    assert points.get_offsets().tolist() == [[1e6, 0.4], [1e8, 0.6], [1e7, 0.5]]
+    # Area proportional to size, the largest at max_area (1200 by default): 120, 1200, 480.
+    assert points.get_sizes().tolist() == pytest.approx([120.0, 1200.0, 480.0])
+    assert [text.get_text() for text in axes.texts] == ["small", "large", "middle"]
+    assert axes.get_title() == "networks\nbubble area: parameters (largest 1,000)"
+    assert "log scale" in axes.get_xlabel()
+
+
+def test_bubble_chart_linear_axis_and_tiny_bubbles():
+    figure = viz.bubble_chart([0, 1], [1, 2], [1, 1e6], ["a", "b"], log_x=False, max_area=100)
+    (axes,) = figure.axes
+    assert axes.get_xscale() == "linear"
+    assert axes.collections[0].get_sizes().tolist() == pytest.approx([0.1, 100.0])  # floor 1e-3
+
+
+def test_bubble_chart_bad_input():
+    with pytest.raises(ValueError, match="labels"):
+        viz.bubble_chart([1], [1], [1], "one")
+    with pytest.raises(ValueError, match="`x` must have one value per label"):
+        viz.bubble_chart([1, 2], [1], [1], ["a"])
+    with pytest.raises(ValueError, match="`x` must hold positive numbers"):
+        viz.bubble_chart([0], [1], [1], ["a"])  # log axis
+    with pytest.raises(ValueError, match="`sizes` must hold positive numbers"):
+        viz.bubble_chart([1], [1], [0], ["a"])
+    with pytest.raises(ValueError, match="`y` must be a sequence of numbers"):
+        viz.bubble_chart([1], ["high"], [1], ["a"])
+    with pytest.raises(ValueError, match="max_area"):
+        viz.bubble_chart([1], [1], [1], ["a"], max_area=0)
