@@ -384,7 +384,7 @@ def small_table(configs: Mapping | None = None) -> Table:
                   "learning rate"], rows, title="One small member of each family")
 
 
-MEASUREMENT_COLUMNS = ["network", "input", "epochs", "seconds", "images/s", "test accuracy",
+MEASUREMENT_COLUMNS = ["network", "input", "epochs", "seconds", "images/s", "test accuracy %",
                        "params", "MACs x10^6"]
 
 
@@ -411,7 +411,7 @@ def measurements(results: Mapping, configs: Mapping | None = None) -> Table:
         h, w, c = model.input_shape[1:]
         rows.append([configs[key].label, f"{h}x{w}x{c}", len(result.epochs),
                      round(result.seconds, 1), round(result.images_per_second or 0),
-                     result.test_accuracy, total.params, total.macs / 1e6])
+                     round(100 * result.test_accuracy, 1), total.params, total.macs / 1e6])
     return Table(MEASUREMENT_COLUMNS, rows, title="Small versions, trained on the same data")
 
 

@@ -217,7 +217,7 @@ def test_measurements_table():
     result = SimpleNamespace(model=model, epochs=[0, 1], seconds=3.14159, images_per_second=812.4,
                              test_accuracy=0.5)
     table = summary.measurements({"lenet5": result})
-    assert table.rows == [["LeNet-5", "8x8x3", 2, 3.1, 812, 0.5, 386, 384 / 1e6]]
+    assert table.rows == [["LeNet-5", "8x8x3", 2, 3.1, 812, 50.0, 386, 384 / 1e6]]
     with pytest.raises(ValueError, match="keys"):
         summary.measurements({"vgg99": result})
     with pytest.raises(ValueError, match="results"):
