@@ -612,17 +612,10 @@ def augmented(model, input_shape, crop=None, flip=True, *, seed=None, name=None)
         raise ValueError(
             f"Argument `model` must be a keras.Model. Received: model={type(model).__name__}"
         )
-    if (
-        not isinstance(input_shape, tuple | list)
-        or len(input_shape) != 3
-        or not all(_is_int(n) and n > 0 for n in input_shape)
-    ):
-        raise ValueError(
-            "Argument `input_shape` must be (height, width, channels), three positive ints. "
-            f"Received: input_shape={input_shape!r}"
-        )
+    from classic.models._common import input_shape_of
+
     layers = augmentation(crop, flip, seed=seed)
-    inputs = keras.Input(tuple(input_shape), name="image")
+    inputs = keras.Input(input_shape_of(input_shape), name="image")
     crops = layers(inputs)
     if tuple(crops.shape[1:]) != tuple(model.input_shape[1:]):
         raise ValueError(

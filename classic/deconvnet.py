@@ -582,6 +582,14 @@ def _field(deconvnet, layer):
     return fields
 
 
+def _strongest(deconvnet, plan, x, batch_size) -> np.ndarray:
+    """Each image's strongest activation of each map of the planned layer, (N, maps), a batch at
+    a time so that a large data set's maps are never all in memory at once."""
+    batch_size = shapes._positive_int(batch_size, "batch_size")
+    batches = deconvnet._batches(plan, x, batch_size)
+    return np.concatenate([maps.max(axis=(1, 2)) for maps in batches])
+
+
 def top_activations(model, layer_name, images, feature_maps, k=9, batch_size=32):
     """The ``k`` images whose strongest activation of each of ``feature_maps`` is largest.
 
@@ -604,14 +612,8 @@ def top_activations(model, layer_name, images, feature_maps, k=9, batch_size=32)
         )
     feature_maps = [deconvnet._feature_map(plan, f) for f in feature_maps]
     k = shapes._positive_int(k, "k")
-    batch_size = shapes._positive_int(batch_size, "batch_size")
     x = deconvnet._images(images, one=False)
-    # Each image's strongest activation of each chosen map, (N, len(feature_maps)), a batch at
-    # a time so that a large data set's maps are never all in memory at once.
-    best = np.concatenate([
-        maps[..., feature_maps].max(axis=(1, 2))
-        for maps in deconvnet._batches(plan, x, batch_size)
-    ])
+    best = _strongest(deconvnet, plan, x, batch_size)[:, feature_maps]  # (N, len(feature_maps))
 
     picks = []  # (feature map, image index), k per map, strongest first
     for column, f in enumerate(feature_maps):
@@ -665,12 +667,7 @@ def distinct_maps(model, layer_name, images, n, batch_size=32) -> list[int]:
     deconvnet = model if isinstance(model, Deconvnet) else Deconvnet(model)
     plan = deconvnet._plan(layer_name)
     n = shapes._positive_int(n, "n")
-    batch_size = shapes._positive_int(batch_size, "batch_size")
-    x = deconvnet._images(images, one=False)
-    # (images, maps): each image's strongest activation of each map
-    strongest = np.concatenate(
-        [maps.max(axis=(1, 2)) for maps in deconvnet._batches(plan, x, batch_size)]
-    )
+    strongest = _strongest(deconvnet, plan, deconvnet._images(images, one=False), batch_size)
     chosen, favourites = [], set()
     for feature_map in np.argsort(-strongest.mean(axis=0), kind="stable"):
         favourite = int(strongest[:, feature_map].argmax())

@@ -413,13 +413,11 @@ def _stable_name(model) -> str:
 def _outputs_logits(model) -> bool:
     """True when the last layer has no activation, so the default loss must take logits."""
     layers = getattr(model, "layers", None)
-    if not layers:
-        return False
-    activation = getattr(layers[-1], "activation", None)
-    return activation is keras.activations.linear
+    return bool(layers) and _is_linear(layers[-1])
 
 
 def _is_linear(layer) -> bool:
+    """True when ``layer`` has no activation: its outputs are logits."""
     return getattr(layer, "activation", None) is keras.activations.linear
 
 

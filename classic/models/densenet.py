@@ -187,9 +187,33 @@ def densenet(
     shape = check_common(input_shape, classes, include_top, pooling)
     positive_int(growth_rate, "growth_rate")
     choice(bottleneck, "bottleneck", (True, False))
+    init_channels, plan = _checked_plan(
+        blocks, growth_rate, compression, init_channels, bn_momentum, dropout,
+        default_init=lambda compression: 2 * growth_rate,
+    )
+    name = _model_name(blocks, bottleneck, compression)
+    check_input_size(shape, windows(blocks), name)
+
+    inputs = keras.Input(shape, name="input")
+    x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
+    x = keras.layers.Conv2D(init_channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = _bn(x, "conv1_bn", bn_momentum)
+    x = keras.layers.Activation("relu", name="conv1_relu")(x)
+    x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
+    x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    x = _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
+                        include_top, classes, classifier_activation, pooling)
+    return keras.Model(inputs, x, name=name)
+
+
+def _checked_plan(blocks, growth_rate, compression, init_channels, bn_momentum, dropout, *,
+                  default_init):
+    """Check the options both builders share (``growth_rate`` already checked); returns the
+    first convolution's maps (``default_init(compression)`` when None) and :func:`channels`'
+    plan."""
     _unit_interval(compression, "compression", low_open=True, high_open=False)
     if init_channels is None:
-        init_channels = 2 * growth_rate
+        init_channels = default_init(compression)
     positive_int(init_channels, "init_channels")
     _unit_interval(bn_momentum, "bn_momentum", low_open=False, high_open=True)
     _unit_interval(dropout, "dropout", low_open=False, high_open=True)
@@ -199,17 +223,14 @@ def densenet(
             f"`compression` keeps no feature maps in some transition (floor(θ*m) = 0 of {plan}). "
             f"Received: compression={compression!r}"
         )
-    name = _model_name(blocks, bottleneck, compression)
-    check_input_size(shape, windows(blocks), name)
+    return init_channels, plan
 
+
+def _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
+                    include_top, classes, classifier_activation, pooling):
+    """The dense blocks with a transition between each two, the final BN-ReLU and the top:
+    everything after the stem, the same for the ImageNet and the CIFAR networks."""
     options = {"bn_momentum": bn_momentum, "dropout": dropout}
-    inputs = keras.Input(shape, name="input")
-    x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
-    x = keras.layers.Conv2D(init_channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
-    x = _bn(x, "conv1_bn", bn_momentum)
-    x = keras.layers.Activation("relu", name="conv1_relu")(x)
-    x = keras.layers.ZeroPadding2D(1, name="pool1_pad")(x)
-    x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
     for i, layers_in_block in enumerate(blocks):
         x = dense_block(
             x, layers_in_block, growth_rate, f"conv{i + 2}", bottleneck=bottleneck, **options
@@ -220,11 +241,9 @@ def densenet(
     x = keras.layers.Activation("relu", name="relu")(x)
     if include_top:
         x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
-
-    return keras.Model(inputs, x, name=name)
+        return keras.layers.Dense(classes, activation=classifier_activation,
+                                  name="predictions")(x)
+    return global_pool(x, pooling)
 
 
 def _model_name(blocks, bottleneck, compression):
@@ -345,39 +364,24 @@ def cifar_densenet(
     n = cifar_layers(depth, bottleneck)
     shape = check_common(input_shape, classes, include_top, pooling)
     positive_int(growth_rate, "growth_rate")
-    _unit_interval(compression, "compression", low_open=True, high_open=False)
-    if init_channels is None:
-        init_channels = 2 * growth_rate if bottleneck and compression < 1 else CIFAR_INIT_CHANNELS
-    positive_int(init_channels, "init_channels")
-    _unit_interval(bn_momentum, "bn_momentum", low_open=False, high_open=True)
-    _unit_interval(dropout, "dropout", low_open=False, high_open=True)
     blocks = (n,) * CIFAR_BLOCKS
-    plan = channels(blocks, growth_rate, compression, init_channels)
-    if min(plan) < 1:
-        raise ValueError(
-            f"`compression` keeps no feature maps in some transition (floor(θ*m) = 0 of {plan}). "
-            f"Received: compression={compression!r}"
-        )
+    init_channels, plan = _checked_plan(
+        blocks, growth_rate, compression, init_channels, bn_momentum, dropout,
+        # the paper: 16 maps, or 2k for DenseNet-BC
+        default_init=lambda compression: (
+            2 * growth_rate if bottleneck and compression < 1 else CIFAR_INIT_CHANNELS
+        ),
+    )
     variant = {(False, False): "", (True, False): "_b", (False, True): "_c", (True, True): "_bc"}
     name = f"cifar_densenet{depth}_k{growth_rate}{variant[bottleneck, compression < 1]}"
     check_input_size(shape, cifar_windows(), name)
 
-    options = {"bn_momentum": bn_momentum, "dropout": dropout}
     inputs = keras.Input(shape, name="input")
     x = keras.layers.Conv2D(
         init_channels, 3, padding="same", use_bias=False, name="conv1_conv"
     )(inputs)
-    for i in range(CIFAR_BLOCKS):
-        x = dense_block(x, n, growth_rate, f"conv{i + 2}", bottleneck=bottleneck, **options)
-        if i < CIFAR_BLOCKS - 1:
-            x = transition_block(x, plan[2 * i + 2], f"pool{i + 2}", **options)
-    x = _bn(x, "bn", bn_momentum)
-    x = keras.layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = global_pool(x, pooling)
+    x = _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
+                        include_top, classes, classifier_activation, pooling)
     return keras.Model(inputs, x, name=name)
 
 
