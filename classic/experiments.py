@@ -1,0 +1,952 @@
+"""A paper's claim as an experiment: arms that differ in one thing, one step budget, several seeds.
+
+An :class:`Experiment` is data: the claim (one sentence and where the paper makes it), the
+paper's own number, the arms (a builder and its options each; the first arm is the baseline
+every other arm is compared with), and per profile a :class:`Setting` (data, input size,
+epochs, batch, learning rate, seeds) that every arm shares. :func:`run` trains every arm for
+every seed with :func:`classic.train.fit` and writes ``results/<profile>/<name>.json`` after
+each arm-seed, atomically, so a killed run continues where it stopped. :func:`load` reads a
+stored result; its :meth:`Results.summary`, :meth:`Results.comparisons` and
+:meth:`Results.plot` are what a notebook shows. From the shell::
+
+    python -m classic.experiments list
+    python -m classic.experiments run lenet5 --profile cpu
+    python -m classic.experiments show lenet5
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import hashlib
+import importlib
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classic.tables import Table
+
+__all__ = [
+    "EXPERIMENTS",
+    "Arm",
+    "Experiment",
+    "Paper",
+    "Results",
+    "Setting",
+    "get",
+    "load",
+    "names",
+    "results_dir",
+    "run",
+]
+
+RESULTS = Path(__file__).resolve().parent.parent / "results"
+"""Where reference results live in a checkout: results/<profile>/<experiment>.json."""
+
+MIN_SEEDS = 3
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """What every arm of an experiment shares in one profile: data, input, budget, seeds.
+
+    ``limit`` training images are taken from the data set (a seeded shuffle that does not
+    change with the training seed), ``validation`` of them held out; the rest are trained on
+    for ``epochs`` passes of ``batch_size``, so the optimizer-step budget is fixed before any
+    data is loaded. Adam with a cosine decay from ``learning_rate`` (``classic.train.fit``'s
+    default) for every arm. ``options`` go to every arm's builder (``width`` of the narrow
+    networks). ``image_size`` is the network's input; images stay uint8 at their native size on
+    the host and are padded or resized inside the model.
+    """
+
+    data: str
+    image_size: int
+    channels: int
+    epochs: int
+    seeds: tuple[int, ...] = (0, 1, 2)
+    limit: int = 10_000
+    validation: float = 0.1
+    batch_size: int = 128
+    learning_rate: float = 1e-3
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def train_images(self) -> int:
+        """Images trained on: ``limit`` less the validation part (as classic.data splits it)."""
+        held = int(round(self.validation * self.limit))
+        return self.limit - (max(held, 1) if self.validation > 0 else 0)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(self.train_images / self.batch_size)
+
+    @property
+    def steps(self) -> int:
+        """The optimizer-step budget of every arm and seed."""
+        return self.epochs * self.steps_per_epoch
+
+
+@dataclasses.dataclass(frozen=True)
+class Arm:
+    """One arm: a builder (a name of ``classic.models.build`` or ``module:function``) and its
+    options. ``augment`` adds AlexNet-style augmentation in front of the network: the images are
+    enlarged by ``augment`` (the paper: 256 / 224) and a random crop of the network's input size
+    is taken, mirrored at random, in training; the central crop in testing."""
+
+    name: str
+    builder: str
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    augment: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Paper:
+    """The paper's own figure for the claim, where it says it, and its setting."""
+
+    result: str
+    citation: str
+    setting: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Experiment:
+    """A claim tested by arms that differ in one thing; ``arms[0]`` is the baseline.
+
+    ``metric`` is ``"test_accuracy"`` (percent, higher is better) or ``"steps_to_train_error"``
+    (optimizer steps until the training error first falls to ``target_train_error``, lower is
+    better; a seed that never gets there counts as not reached).
+    """
+
+    name: str
+    notebook: str
+    claim: str
+    paper: Paper
+    differs: str
+    arms: tuple[Arm, ...]
+    settings: Mapping[str, Setting]
+    metric: str = "test_accuracy"
+    target_train_error: float | None = None
+
+    def setting(self, profile: str) -> Setting:
+        """The setting of ``profile``; the gpu profile uses the cpu one until it has its own."""
+        if profile in self.settings:
+            return self.settings[profile]
+        if profile == "gpu" and "cpu" in self.settings:
+            return self.settings["cpu"]
+        raise ValueError(
+            f"profile: experiment {self.name!r} is defined for {', '.join(self.settings)}. "
+            f"Received: profile={profile!r}"
+        )
+
+    def arm(self, name: str) -> Arm:
+        for arm in self.arms:
+            if arm.name == name:
+                return arm
+        known = ", ".join(repr(a.name) for a in self.arms)
+        raise ValueError(f"arm: {self.name} has the arms {known}. Received: arm={name!r}")
+
+    def definition(self, profile: str) -> dict:
+        """Everything that decides the numbers of one profile's run, as plain data.
+
+        The seeds are left out: adding a seed extends a stored result instead of voiding it.
+        """
+        setting = dataclasses.asdict(self.setting(profile))
+        setting.pop("seeds")
+        return _plain(
+            {
+                "name": self.name,
+                "metric": self.metric,
+                "target_train_error": self.target_train_error,
+                "arms": [dataclasses.asdict(arm) for arm in self.arms],
+                "setting": setting,
+                "profile": profile,
+            }
+        )
+
+    def fingerprint(self, profile: str) -> str:
+        """A hash of :meth:`definition`: a stored result made by another definition is stale."""
+        text = json.dumps(self.definition(profile), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def table(self, profile: str) -> Table:
+        """The arms and their shared budget, as a notebook shows them."""
+        s = self.setting(profile)
+        shared = ", ".join(f"{k}={v!r}" for k, v in s.options.items())
+        rows = []
+        for arm in self.arms:
+            options = ", ".join(f"{k}={v!r}" for k, v in arm.options.items())
+            if arm.augment:
+                options = ", ".join(filter(None, [options, "random crops + mirrors"]))
+            rows.append([arm.name, arm.builder.split(":")[-1], options or "(defaults)"])
+        title = (
+            f"{self.name} ({profile}): {s.data}, {s.train_images:,} training images at "
+            f"{s.image_size}x{s.image_size}, {s.epochs} epochs of batch {s.batch_size} = "
+            f"{s.steps:,} optimizer steps per arm, Adam with cosine decay from "
+            f"{s.learning_rate:g}, seeds {', '.join(map(str, s.seeds))}"
+            + (f"; every arm: {shared}" if shared else "")
+        )
+        return Table(["arm", "builder", "options"], rows, title=title)
+
+
+def _plain(value):
+    """Tuples to lists and mappings to dicts, so that a definition hashes as its JSON."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- the course's experiments
+
+_MNIST_CPU = dict(data="mnist", image_size=32, channels=1, limit=8_000, epochs=20,
+                  learning_rate=2e-3)
+_DIGITS_CI = dict(data="digits", channels=1, limit=300, epochs=1, batch_size=64)
+_CIFAR_CPU = dict(data="cifar10", channels=3, limit=10_000)
+
+EXPERIMENTS: dict[str, Experiment] = {}
+
+
+def _register(experiment: Experiment) -> None:
+    EXPERIMENTS[experiment.name] = experiment
+
+
+_register(
+    Experiment(
+        name="lenet5",
+        notebook="01_lenet",
+        claim=(
+            "LeNet-5's design choices, Table I's sparse C3 and the scaled tanh with trainable "
+            "subsampling, each against the alternative that replaced it (Section II.B)."
+        ),
+        paper=Paper(
+            result="0.95% test error (LeNet-5, Table I's C3, no distortions)",
+            citation="LeCun et al., Proc. IEEE 1998, Section III.C and Figure 14",
+            setting=(
+                "60,000 MNIST training images for 20 passes, tested on MNIST's 10,000 test "
+                "images, stochastic diagonal Levenberg-Marquardt, RBF output"
+            ),
+        ),
+        differs=(
+            "8,000 images (the MNIST copy is the official test set, split 7,200 / 800 / 2,000), "
+            "Adam with a cosine decay, a softmax output; the paper compared no C3 or "
+            "activation variants"
+        ),
+        arms=(
+            Arm("paper: sparse C3, tanh, subsampling", "lenet5"),
+            Arm("full C3", "lenet5", {"c3_table": False}),
+            Arm("ReLU + max pooling", "lenet5", {"variant": "modern", "c3_table": True}),
+        ),
+        settings={
+            "cpu": Setting(**_MNIST_CPU, seeds=(0, 1, 2, 3, 4)),
+            "ci": Setting(**_DIGITS_CI, image_size=32),
+        },
+    )
+)
+
+_ALEXNET_CPU = Setting(**_CIFAR_CPU, image_size=67, epochs=12, options={"width": 0.25})
+_ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, options={"width": 0.125})
+_ALEXNET_ARM = "alexnet"
+_ALEXNET_WHAT = (
+    "CIFAR-10 copy (9,000 training images of 32x32 upsampled to 67x67) instead of 1.2 million "
+    "ImageNet images at 224; widths / 4; 12 epochs instead of 90; Adam instead of SGD with "
+    "momentum and weight decay"
+)
+
+_register(
+    Experiment(
+        name="alexnet_relu_figure1",
+        notebook="02_alexnet",
+        claim=(
+            "A four-layer convolutional network with ReLUs reaches 25% training error on "
+            "CIFAR-10 six times faster than the same network with tanh units (Section 3.1, "
+            "Figure 1)."
+        ),
+        paper=Paper(
+            result="ReLU reaches 25% training error about 6x sooner than tanh",
+            citation="Krizhevsky et al., NeurIPS 2012, Section 3.1 and Figure 1",
+            setting=(
+                "full CIFAR-10 (50,000 images), learning rates tuned separately for each "
+                "network, no regularization, SGD"
+            ),
+        ),
+        differs=(
+            "9,000 images of the CIFAR-10 copy, the same Adam learning rate for both arms "
+            "(the paper tuned each), training error read once an epoch"
+        ),
+        arms=(
+            Arm("ReLU", "classic.models.alexnet:four_layer_cnn", {"activation": "relu"}),
+            Arm("tanh", "classic.models.alexnet:four_layer_cnn", {"activation": "tanh"}),
+        ),
+        settings={
+            "cpu": Setting(**_CIFAR_CPU, image_size=32, epochs=20, batch_size=64,
+                           seeds=(0, 1, 2, 3, 4)),
+            "ci": Setting(**_DIGITS_CI, image_size=32),
+        },
+        metric="steps_to_train_error",
+        target_train_error=0.25,
+    )
+)
+
+_register(
+    Experiment(
+        name="alexnet_ablations",
+        notebook="02_alexnet",
+        claim=(
+            "Each of AlexNet's ingredients helps: ReLU (Section 3.1), local response "
+            "normalization (3.3), overlapping pooling (3.4), augmentation (4.1) and dropout (4.2)."
+        ),
+        paper=Paper(
+            result=(
+                "LRN: 1.4 points less top-1 error; overlapping pooling: 0.4; without "
+                "augmentation 'substantial overfitting'; without dropout 'substantial "
+                "overfitting'"
+            ),
+            citation="Krizhevsky et al., NeurIPS 2012, Sections 3.3, 3.4, 4.1 and 4.2",
+            setting="ImageNet, 1.2 million images at 224x224, 90 epochs, two GPUs",
+        ),
+        differs=_ALEXNET_WHAT,
+        arms=(
+            Arm("AlexNet (all of the paper's choices)", _ALEXNET_ARM, augment=256 / 224),
+            Arm("tanh instead of ReLU", _ALEXNET_ARM, {"activation": "tanh"}, augment=256 / 224),
+            Arm("no LRN", _ALEXNET_ARM, {"lrn": False}, augment=256 / 224),
+            Arm("2x2/2 pooling", _ALEXNET_ARM, {"pool": (2, 2)}, augment=256 / 224),
+            Arm("no dropout", _ALEXNET_ARM, {"dropout": 0.0}, augment=256 / 224),
+            Arm("no augmentation", _ALEXNET_ARM),
+        ),
+        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI},
+    )
+)
+
+
+def names() -> tuple[str, ...]:
+    return tuple(EXPERIMENTS)
+
+
+def get(name: str) -> Experiment:
+    """The experiment called ``name``; an unknown name lists the known ones."""
+    if name not in EXPERIMENTS:
+        raise ValueError(
+            f"Unknown experiment; known experiments: {', '.join(EXPERIMENTS)}. "
+            f"Received: name={name!r}"
+        )
+    return EXPERIMENTS[name]
+
+
+def _experiment(experiment) -> Experiment:
+    if isinstance(experiment, Experiment):
+        return experiment
+    return get(experiment)
+
+
+# --------------------------------------------------------------------------- building an arm
+
+
+def _builder(path: str):
+    if ":" not in path:
+        import classic.models
+
+        return lambda **kwargs: classic.models.build(path, **kwargs)
+    module, function = path.split(":", 1)
+    return getattr(importlib.import_module(module), function)
+
+
+def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: int):
+    """The model an arm trains: preprocessing (scale, pad or resize, augmentation) + network.
+
+    ``native_shape`` is the raw images' (height, width, channels).
+    """
+    import keras
+
+    import classic.data
+
+    experiment = _experiment(experiment)
+    arm = experiment.arm(arm) if isinstance(arm, str) else arm
+    s = experiment.setting(profile)
+    size = s.image_size
+    network = _builder(arm.builder)(
+        input_shape=(size, size, s.channels), classes=classes, **s.options, **arm.options
+    )
+    if arm.augment:
+        front = classic.data.preprocessing(
+            native_shape, round(size * arm.augment), crop=size, flip=True
+        )
+    else:
+        front = classic.data.preprocessing(native_shape, size)
+    inputs = keras.Input(tuple(native_shape), name="image")
+    return keras.Model(inputs, network(front(inputs)), name=network.name)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclasses.dataclass
+class Results:
+    """The runs of one experiment in one profile: ``runs[arm][seed]`` is one arm-seed's record
+    (per-epoch history against optimizer steps, test accuracy, seconds, images per second)."""
+
+    experiment: Experiment
+    profile: str
+    runs: dict[str, dict[str, dict]]
+    provenance: dict
+    fingerprint: str
+
+    # ---- numbers
+    def values(self, arm: str) -> list[float]:
+        """The metric of each finished seed of ``arm`` (percent, or optimizer steps)."""
+        return [self._metric(r) for _, r in sorted(self.runs.get(arm, {}).items())]
+
+    def _metric(self, record) -> float:
+        if self.experiment.metric == "test_accuracy":
+            return 100.0 * record["test_accuracy"]
+        target = 1.0 - self.experiment.target_train_error
+        for step, accuracy in zip(record["steps"], record["history"]["accuracy"], strict=True):
+            if accuracy >= target:
+                return float(step)
+        return math.inf
+
+    @property
+    def metric_label(self) -> str:
+        if self.experiment.metric == "test_accuracy":
+            return "test accuracy %"
+        return f"steps to {self.experiment.target_train_error:.0%} training error"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.experiment.metric == "test_accuracy"
+
+    def seeds(self, arm: str) -> list[int]:
+        return sorted(int(s) for s in self.runs.get(arm, {}))
+
+    def summary(self) -> Table:
+        """Per arm: mean ± standard deviation over seeds, the range, and the speed."""
+        rows = []
+        for arm in self.experiment.arms:
+            values = self.values(arm.name)
+            records = list(self.runs.get(arm.name, {}).values())
+            reached = [v for v in values if math.isfinite(v)]
+            speed = [r["images_per_second"] for r in records if r.get("images_per_second")]
+            rows.append(
+                [
+                    arm.name,
+                    len(values),
+                    _mean_sd(values),
+                    f"{min(reached):,.1f} - {max(reached):,.1f}" if reached else "-",
+                    round(float(np.median(speed))) if speed else None,
+                ]
+            )
+        return Table(
+            ["arm", "seeds", f"{self.metric_label} (mean ± sd)", "range", "images/s (median)"],
+            rows,
+            title=f"{self.experiment.name}, profile {self.profile}: {self.metric_label}",
+        )
+
+    def comparisons(self) -> Table:
+        """Every arm against the baseline: difference of means, its 95% interval, a verdict."""
+        base = self.experiment.arms[0].name
+        rows = []
+        for arm in self.experiment.arms[1:]:
+            diff, low, high = difference(self.values(base), self.values(arm.name))
+            rows.append(
+                [
+                    f"{arm.name} - baseline",
+                    None if diff is None else round(diff, 2),
+                    "-" if low is None else f"{low:+.2f} to {high:+.2f}",
+                    self.verdict(arm.name),
+                ]
+            )
+        unit = "points" if self.higher_is_better else "steps"
+        return Table(
+            ["comparison", f"difference ({unit})", "95% interval", "verdict"],
+            rows,
+            title=f"Against the baseline, {base!r} (Welch t interval over seeds)",
+        )
+
+    def verdict(self, arm: str) -> str:
+        """What the data say about ``arm`` against the baseline, from the 95% interval."""
+        base = self.experiment.arms[0].name
+        a, b = self.values(base), self.values(arm)
+        if not self.higher_is_better:
+            missed = [name for name, v in ((base, a), (arm, b)) if any(map(math.isinf, v))]
+            if missed:
+                return f"not reached by every seed of {' and '.join(missed)}: no verdict"
+        diff, low, high = difference(a, b)
+        if diff is None:
+            return f"too few seeds (at least 2 per arm; have {len(a)} and {len(b)})"
+        if low <= 0 <= high:
+            return "no difference measurable at this scale"
+        better = arm if (diff > 0) == self.higher_is_better else base
+        word = "higher" if self.higher_is_better else "faster"
+        return f"{better} {word}"
+
+    def paper(self) -> Table:
+        """The paper's own figure beside ours, and what differs from its setting."""
+        e = self.experiment
+        base = self.experiment.arms[0].name
+        return Table(
+            ["", "result", "setting"],
+            [
+                [f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting],
+                [
+                    f"here ({self.profile} profile)",
+                    f"{base}: {_mean_sd(self.values(base))} {self.metric_label}",
+                    e.differs,
+                ],
+            ],
+            title=e.claim,
+        )
+
+    # ---- figures
+    def plot(self, *, live: Results | None = None, curve: str | None = None):
+        """Left: ``curve`` (default: validation accuracy, or training accuracy for a
+        steps-to-training-error experiment) against optimizer steps, mean and min-max band over seeds per arm;
+        right: the metric per arm with its standard deviation (error bars) and each seed (dots).
+        A ``live`` result (one seed the student ran) is drawn over the bands as dashed lines
+        and crosses."""
+        from classic.viz import _new_figure
+
+        if curve is None:
+            curve = "val_accuracy" if self.higher_is_better else "accuracy"
+
+        figure = _new_figure(11.0, 4.0)
+        left, right = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
+        colours = [f"C{i}" for i in range(10)]
+        labels = []
+        for i, arm in enumerate(self.experiment.arms):
+            colour = colours[i % 10]
+            records = list(self.runs.get(arm.name, {}).values())
+            if records:
+                steps = np.asarray(records[0]["steps"])
+                curves = np.array([[100 * v for v in r["history"][curve]] for r in records])
+                left.plot(steps, curves.mean(axis=0), color=colour, label=arm.name,
+                          marker="o" if len(steps) <= 30 else None, markersize=3)
+                left.fill_between(steps, curves.min(axis=0), curves.max(axis=0), color=colour,
+                                  alpha=0.2, linewidth=0)
+            values = [v for v in self.values(arm.name) if math.isfinite(v)]
+            if values:
+                right.errorbar([i], [np.mean(values)], yerr=[np.std(values, ddof=1)
+                               if len(values) > 1 else 0], fmt="o", color=colour, capsize=6)
+                right.scatter([i] * len(values), values, color=colour, s=12, alpha=0.5)
+            if live is not None and arm.name in live.runs:
+                for record in live.runs[arm.name].values():
+                    left.plot(record["steps"], [100 * v for v in record["history"][curve]],
+                              color=colour, linestyle="--", linewidth=1)
+                    value = live._metric(record)
+                    if math.isfinite(value):
+                        right.scatter([i + 0.15], [value], color=colour, marker="x", s=40)
+            labels.append(arm.name)
+        what = {"val_accuracy": "validation accuracy %", "accuracy": "training accuracy %"}
+        left.set_xlabel("optimizer steps")
+        left.set_ylabel(what.get(curve, curve))
+        left.grid(alpha=0.3)
+        left.legend(fontsize=7)
+        title = "mean, band = min-max over seeds"
+        if live is not None:
+            title += "; dashed: your run"
+        left.set_title(title, fontsize=9)
+        right.set_xticks(range(len(labels)))
+        right.set_xticklabels([_wrap(label) for label in labels], fontsize=7)
+        right.set_ylabel(self.metric_label)
+        right.grid(alpha=0.3, axis="y")
+        right.set_title("mean ± sd; dots: seeds" + ("; x: your run" if live else ""), fontsize=9)
+        figure.suptitle(f"{self.experiment.name} ({self.profile} profile)")
+        return figure
+
+    def compare_live(self, live: Results) -> Table:
+        """Where a live run's seeds fall against this stored reference, arm by arm."""
+        rows = []
+        for arm in self.experiment.arms:
+            if arm.name not in live.runs:
+                continue
+            reference = [v for v in self.values(arm.name) if math.isfinite(v)]
+            for seed, record in sorted(live.runs[arm.name].items()):
+                value = live._metric(record)
+                if not reference or not math.isfinite(value):
+                    where = "-"
+                elif min(reference) <= value <= max(reference):
+                    where = "inside the reference range"
+                else:
+                    where = "below" if value < min(reference) else "above"
+                    where += " the reference range"
+                rows.append([arm.name, int(seed), round(value, 1), _mean_sd(reference), where])
+        return Table(
+            ["arm", "seed", f"your {self.metric_label}", "reference (mean ± sd)", "where"],
+            rows,
+            title=f"Your run ({live.profile} profile) against the stored {self.profile} reference",
+        )
+
+    # ---- storage
+    def to_json(self) -> dict:
+        return {
+            "experiment": self.experiment.name,
+            "profile": self.profile,
+            "fingerprint": self.fingerprint,
+            "definition": self.experiment.definition(self.profile),
+            "provenance": self.provenance,
+            "runs": self.runs,
+        }
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    words, lines = text.split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "\n".join(lines)
+
+
+def _mean_sd(values) -> str:
+    finite = [v for v in values if math.isfinite(v)]
+    if not values:
+        return "-"
+    if len(finite) < len(values):
+        return f"{len(values) - len(finite)} of {len(values)} not reached"
+    if len(values) == 1:
+        return f"{values[0]:,.1f}"
+    return f"{np.mean(values):,.1f} ± {np.std(values, ddof=1):,.1f}"
+
+
+def difference(a: Sequence[float], b: Sequence[float]):
+    """mean(b) - mean(a) and its 95% Welch t interval; (None, None, None) with under 2 each."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if len(a) < 2 or len(b) < 2 or not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return None, None, None
+    from scipy import stats
+
+    diff = float(b.mean() - a.mean())
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return diff, diff, diff
+    dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.975, dof)) * se
+    return diff, diff - half, diff + half
+
+
+# --------------------------------------------------------------------------- files
+
+
+def results_dir(profile: str, root: str | os.PathLike | None = None) -> Path:
+    return Path(root if root is not None else RESULTS) / profile
+
+
+def _path(experiment: Experiment, profile: str, root) -> Path:
+    return results_dir(profile, root) / f"{experiment.name}.json"
+
+
+def _write_atomically(path: Path, payload: dict) -> None:
+    """Write to a temporary file beside ``path`` and rename: a killed write leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as f:
+            json.dump(payload, f, indent=1, sort_keys=True)
+            f.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for everyone to read
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def load(experiment, profile: str = "cpu", *, root=None) -> Results:
+    """The stored result of ``experiment`` in ``profile`` (results/<profile>/<name>.json).
+
+    Raises a ValueError naming the file when it is missing, unreadable, or made by another
+    definition of the experiment (stale: rerun ``python -m classic.experiments run NAME``).
+    """
+    experiment = _experiment(experiment)
+    path = _path(experiment, profile, root)
+    command = f"python -m classic.experiments run {experiment.name} --profile {profile}"
+    if not path.is_file():
+        raise ValueError(f"No stored result at results/{profile}/{path.name}: run `{command}`")
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(
+            f"results/{profile}/{path.name} cannot be read ({error}); delete it and run "
+            f"`{command}`"
+        ) from None
+    results = _from_json(experiment, profile, stored)
+    if results.fingerprint != experiment.fingerprint(profile):
+        raise ValueError(
+            f"results/{profile}/{path.name} is stale: it was made by another definition of "
+            f"{experiment.name} (fingerprint {results.fingerprint}, the code's is "
+            f"{experiment.fingerprint(profile)}); run `{command} --fresh`"
+        )
+    return results
+
+
+def _from_json(experiment, profile, stored) -> Results:
+    return Results(
+        experiment=experiment,
+        profile=profile,
+        runs=stored.get("runs", {}),
+        provenance=stored.get("provenance", {}),
+        fingerprint=stored.get("fingerprint", ""),
+    )
+
+
+def _commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+            cwd=Path(__file__).resolve().parent,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+            text=True, timeout=5, cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def provenance(profile: str) -> dict:
+    """Versions, machine and commit of the code that produced a result."""
+    import keras
+
+    import classic
+
+    info = {
+        "classic": classic.__version__,
+        "commit": _commit(),
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "python": platform.python_version(),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "profile": profile,
+    }
+    try:
+        import tensorflow as tf
+
+        info["tensorflow"] = tf.__version__
+        gpus = tf.config.list_physical_devices("GPU")
+        info["gpu"] = ", ".join(d.name for d in gpus) or None
+    except ImportError:
+        info["tensorflow"] = None
+    return info
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _progress(done: int, total: int, text: str) -> None:
+    filled = round(20 * done / total) if total else 20
+    print(f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{total} {text}", flush=True)
+
+
+def run(
+    experiment,
+    profile: str | None = None,
+    *,
+    seeds: Sequence[int] | None = None,
+    arms: Sequence[str] | None = None,
+    save: bool = False,
+    fresh: bool = False,
+    root=None,
+    data_dir=None,
+    verbose: bool = True,
+) -> Results:
+    """Train ``arms`` (default: all) for ``seeds`` (default: the setting's) of ``experiment``.
+
+    ``save=True`` (what the command line does) writes ``results/<profile>/<name>.json`` after
+    every arm-seed and skips the arm-seeds it already holds, so a killed run continues where it
+    stopped (and ``fit``'s backups resume a killed arm-seed at its last epoch); ``fresh=True``
+    starts the file over. Without ``save`` (a notebook's live run) nothing is written.
+    """
+    import keras
+
+    import classic.data
+    import classic.train
+
+    experiment = _experiment(experiment)
+    chosen = profile if isinstance(profile, classic.train.Profile) else classic.train.profile(
+        profile
+    )
+    s = experiment.setting(chosen.name)
+    seeds = list(s.seeds if seeds is None else seeds)
+    for seed in seeds:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seeds: expected non-negative integers. Received: seeds={seeds!r}")
+    chosen_arms = [experiment.arm(a) for a in arms] if arms is not None else list(
+        experiment.arms
+    )
+    fingerprint = experiment.fingerprint(chosen.name)
+    path = _path(experiment, chosen.name, root)
+    runs: dict[str, dict[str, dict]] = {}
+    started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    seconds_before = 0.0
+    if save and path.is_file() and not fresh:
+        stored = json.loads(path.read_text())
+        if stored.get("fingerprint") != fingerprint:
+            raise ValueError(
+                f"results/{chosen.name}/{path.name} was made by another definition of "
+                f"{experiment.name}; rerun with --fresh (fresh=True) to replace it"
+            )
+        runs = stored.get("runs", {})
+        started = stored.get("provenance", {}).get("started", started)
+        seconds_before = stored.get("provenance", {}).get("seconds", 0.0)
+
+    data = classic.data.load(
+        s.data, validation=s.validation, seed=0, limit=s.limit, channels=s.channels, raw=True,
+        data_dir=data_dir, verbose=verbose,
+    )
+    if len(data.x_train) != s.train_images:
+        raise ValueError(
+            f"{s.data} gave {len(data.x_train):,} training images, the setting of "
+            f"{experiment.name} expects {s.train_images:,} (limit={s.limit:,}): the data set "
+            "holds fewer images than the experiment needs"
+        )
+    todo = [(arm, seed) for arm in chosen_arms for seed in seeds
+            if str(seed) not in runs.get(arm.name, {})]
+    total, done = len(chosen_arms) * len(seeds), len(chosen_arms) * len(seeds) - len(todo)
+    if verbose:
+        print(experiment.table(chosen.name).title)
+        if done:
+            print(f"{done} of {total} arm-seeds already stored in results/{chosen.name}/"
+                  f"{path.name}; continuing")
+    clock = time.perf_counter()
+    for arm, seed in todo:
+        if verbose:
+            _progress(done, total, f"training {arm.name!r}, seed {seed}")
+        run_name = (f"experiment-{experiment.name}-{chosen.name}-{fingerprint}-"
+                    f"{experiment.arms.index(arm)}-{seed}")
+        keras.utils.clear_session(free_memory=True)
+        # An arm-seed killed half-way starts again from its first epoch, so that every stored
+        # history is whole and the same as an uninterrupted run's: drop its backup.
+        shutil.rmtree(classic.train.backup_root() / run_name, ignore_errors=True)
+        result = classic.train.fit(
+            lambda arm=arm: build_arm(
+                experiment, arm, chosen.name, data.input_shape, data.num_classes
+            ),
+            data,
+            chosen,
+            epochs=s.epochs,
+            batch_size=s.batch_size,
+            learning_rate=s.learning_rate,
+            seed=int(seed),
+            run_name=run_name,
+            verbose=0,
+        )
+        record = {
+            "steps": [(e + 1) * s.steps_per_epoch for e in range(s.epochs)],
+            "history": {k: [round(v, 5) for v in vals] for k, vals in result.history.items()
+                        if k in ("accuracy", "loss", "val_accuracy", "val_loss")},
+            "test_accuracy": round(result.test_accuracy, 5),
+            "test_loss": round(result.test_loss, 5),
+            "seconds": round(result.seconds, 1),
+            "images_per_second": None if result.images_per_second is None
+            else round(result.images_per_second),
+            "params": int(result.model.count_params()),
+        }
+        runs.setdefault(arm.name, {})[str(seed)] = record
+        done += 1
+        if save:
+            info = provenance(chosen.name)
+            info["started"] = started
+            info["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds")
+            info["seconds"] = round(seconds_before + time.perf_counter() - clock, 1)
+            results = Results(experiment, chosen.name, runs, info, fingerprint)
+            _write_atomically(path, results.to_json())
+    if verbose:
+        _progress(done, total, "done")
+    info = provenance(chosen.name)
+    info["seconds"] = round(time.perf_counter() - clock, 1)
+    return Results(experiment, chosen.name, runs, info, fingerprint)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m classic.experiments",
+        description="The course's experiments: list them, run them, show stored results.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="every experiment, and which results are stored")
+    runner = commands.add_parser("run", help="train every arm and seed; resumable")
+    runner.add_argument("names", nargs="+", help="experiment names, or 'all'")
+    runner.add_argument("--profile", default="cpu", help="ci, cpu or gpu (default cpu)")
+    runner.add_argument("--fresh", action="store_true", help="start the stored result over")
+    runner.add_argument("--data-dir", default=None, help="folder of local copies")
+    runner.add_argument("--results", default=None, help="results folder (default results/)")
+    show = commands.add_parser("show", help="the stored result of an experiment")
+    show.add_argument("name")
+    show.add_argument("--profile", default="cpu")
+    show.add_argument("--results", default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        for experiment in EXPERIMENTS.values():
+            stored = []
+            for profile in experiment.settings:
+                path = _path(experiment, profile, None)
+                if path.is_file():
+                    stored.append(f"{profile}: {_stored_state(experiment, profile)}")
+            print(f"{experiment.name:24} {experiment.notebook:12} "
+                  f"{len(experiment.arms)} arms; stored: {'; '.join(stored) or 'none'}")
+        return 0
+    if args.command == "show":
+        results = load(args.name, args.profile, root=args.results)
+        for table in (results.paper(), results.summary(), results.comparisons()):
+            print(table, end="\n\n")
+        p = results.provenance
+        print(f"made with classic {p.get('classic')} ({p.get('commit')}), Keras {p.get('keras')} "
+              f"({p.get('backend')}), TensorFlow {p.get('tensorflow')}, on {p.get('cpu')} "
+              f"({p.get('cores')} cores), {p.get('updated')}, {p.get('seconds')} s")
+        return 0
+    wanted = names() if args.names == ["all"] else args.names
+    for name in wanted:
+        run(name, args.profile, save=True, fresh=args.fresh, root=args.results,
+            data_dir=args.data_dir)
+    return 0
+
+
+def _stored_state(experiment, profile) -> str:
+    try:
+        results = load(experiment, profile)
+    except ValueError as error:
+        return str(error).split(":")[0]
+    seeds = [len(results.seeds(a.name)) for a in experiment.arms]
+    return f"{min(seeds)}-{max(seeds)} seeds per arm"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
