@@ -103,6 +103,10 @@ class Dataset:
     class_names: tuple
     source: str
     note: str | None = None
+    train_index: np.ndarray | None = None
+    val_index: np.ndarray | None = None
+    """Where each training and validation image sits in the source's training part (its file
+    position), to trace an image back: the split is a seeded shuffle of those positions."""
 
     @property
     def input_shape(self):
@@ -590,6 +594,8 @@ def load(
         class_names=CLASS_NAMES[name],
         source=source,
         note=note,
+        train_index=train,
+        val_index=val,
     )
     if verbose:
         print(data.summary())

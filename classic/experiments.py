@@ -106,12 +106,18 @@ class Arm:
     """One arm: a builder (a name of ``classic.models.build`` or ``module:function``) and its
     options. ``augment`` adds AlexNet-style augmentation in front of the network: the images are
     enlarged by ``augment`` (the paper: 256 / 224) and a random crop of the network's input size
-    is taken, mirrored at random, in training; the central crop in testing."""
+    is taken, mirrored at random, in training; the central crop in testing.
+
+    ``init_from`` names an earlier arm of the same experiment (the donor): this arm's network
+    starts from the donor's trained weights (same seed) in the layers ``init_layers``, and
+    from random weights elsewhere, as VGG's deep nets started from net A (Section 3.1)."""
 
     name: str
     builder: str
     options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     augment: float | None = None
+    init_from: str | None = None
+    init_layers: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +147,9 @@ class Experiment:
     settings: Mapping[str, Setting]
     metric: str = "test_accuracy"
     target_train_error: float | None = None
+    measure: str | None = None
+    """``module:function(model, data) -> dict`` of fractions measured on each trained model
+    (preprocessing and network) with the raw data set it trained on."""
 
     def setting(self, profile: str) -> Setting:
         """The setting of ``profile``; the gpu profile uses the cpu one until it has its own."""
@@ -167,16 +176,22 @@ class Experiment:
         """
         setting = dataclasses.asdict(self.setting(profile))
         setting.pop("seeds")
-        return _plain(
-            {
-                "name": self.name,
-                "metric": self.metric,
-                "target_train_error": self.target_train_error,
-                "arms": [dataclasses.asdict(arm) for arm in self.arms],
-                "setting": setting,
-                "profile": profile,
-            }
-        )
+        arms = [
+            {k: v for k, v in dataclasses.asdict(arm).items()
+             if k not in ("init_from", "init_layers") or v}  # unused options do not count
+            for arm in self.arms
+        ]
+        definition = {
+            "name": self.name,
+            "metric": self.metric,
+            "target_train_error": self.target_train_error,
+            "arms": arms,
+            "setting": setting,
+            "profile": profile,
+        }
+        if self.measure:
+            definition["measure"] = self.measure
+        return _plain(definition)
 
     def fingerprint(self, profile: str) -> str:
         """A hash of :meth:`definition`: a stored result made by another definition is stale."""
@@ -192,6 +207,10 @@ class Experiment:
             options = ", ".join(f"{k}={v!r}" for k, v in arm.options.items())
             if arm.augment:
                 options = ", ".join(filter(None, [options, "random crops + mirrors"]))
+            if arm.init_from:
+                options = ", ".join(filter(None, [
+                    options, f"{', '.join(arm.init_layers)} start from {arm.init_from!r} "
+                    "trained with the same seed (its steps come on top)"]))
             rows.append([arm.name, arm.builder.split(":")[-1], options or "(defaults)"])
         title = (
             f"{self.name} ({profile}): {s.data}, {s.train_images:,} training images at "
@@ -212,7 +231,7 @@ def _plain(value):
     return value
 
 
-# --------------------------------------------------------------------------- the course's experiments
+# ------------------------------------------------------------------ the course's experiments
 
 _MNIST_CPU = dict(data="mnist", image_size=32, channels=1, limit=8_000, epochs=20,
                   learning_rate=2e-3)
@@ -256,6 +275,7 @@ _register(
             "cpu": Setting(**_MNIST_CPU, seeds=(0, 1, 2, 3, 4)),
             "ci": Setting(**_DIGITS_CI, image_size=32),
         },
+        measure="classic.experiments:validation_by_position",
     )
 )
 
@@ -333,6 +353,114 @@ _register(
     )
 )
 
+_register(
+    Experiment(
+        name="zfnet_vs_alexnet",
+        notebook="03_zfnet",
+        claim=(
+            "ZF-Net's smaller, denser first layers (7x7/2 instead of 11x11/4, conv2 at stride 2) "
+            "beat the AlexNet they were derived from, and its first-layer filters are healthier: "
+            "fewer dead, fewer extreme frequencies (Section 4.1, Figure 6, Table 2)."
+        ),
+        paper=Paper(
+            result=(
+                "38.4% top-1 / 16.5% top-5 validation error against 40.5% / 18.1% for the "
+                "authors' one-tower replication of AlexNet"
+            ),
+            citation="Zeiler and Fergus, ECCV 2014, Table 2 and Figure 6",
+            setting="ImageNet 2012, 1.3 million images at 224x224, 70 epochs, one GPU",
+        ),
+        differs=_ALEXNET_WHAT.replace("12 epochs instead of 90", "12 epochs instead of 70")
+        + "; both networks at 67x67, the input AlexNet needs",
+        arms=(
+            Arm("AlexNet, one tower", _ALEXNET_ARM, {"groups": 1}, augment=256 / 224),
+            Arm("ZF-Net", "zfnet", augment=256 / 224),
+        ),
+        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI},
+        measure="classic.experiments:first_layer_filters",
+    )
+)
+
+_VGG_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={"width": 0.25})
+_VGG_CI = Setting(**_DIGITS_CI, image_size=32, options={"width": 0.125})
+_VGG_WHAT = (
+    "CIFAR-10 copy (9,000 training images at 32x32) instead of ImageNet at 224; widths / 4; "
+    "8 epochs instead of 74; Adam instead of SGD with momentum; no scale jittering"
+)
+_VGG = "classic.models.vgg:vgg"
+
+_register(
+    Experiment(
+        name="vgg_depth",
+        notebook="04_vgg",
+        claim=(
+            "Error falls as depth grows from 11 to 16 weight layers and saturates at 19 "
+            "(Section 4.1, Table 3)."
+        ),
+        paper=Paper(
+            result="top-1 validation error A 29.6%, B 28.7%, D 27.0%, E 27.3% (single scale)",
+            citation="Simonyan and Zisserman, ICLR 2015, Table 3",
+            setting="ImageNet, 224x224 crops of images rescaled to 256, SGD, 74 epochs",
+        ),
+        differs=_VGG_WHAT + "; batch normalization (momentum 0.9) in every arm, so that depth "
+        "alone differs and the deep plain nets start",
+        arms=tuple(
+            Arm(f"{c} ({n} layers)", _VGG, {"config": c, "batch_norm": True, "bn_momentum": 0.9})
+            for c, n in (("A", 11), ("B", 13), ("D", 16), ("E", 19))
+        ),
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+    )
+)
+
+_register(
+    Experiment(
+        name="vgg_lrn",
+        notebook="04_vgg",
+        claim="Local response normalization does not improve net A (Section 4.1, Table 3).",
+        paper=Paper(
+            result="top-1 validation error A 29.6%, A-LRN 29.7%",
+            citation="Simonyan and Zisserman, ICLR 2015, Table 3",
+            setting="ImageNet, 224x224 crops, SGD, 74 epochs",
+        ),
+        differs=_VGG_WHAT,
+        arms=(Arm("A", _VGG, {"config": "A"}), Arm("A-LRN", _VGG, {"config": "A-LRN"})),
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+    )
+)
+
+_A_LAYERS = ("block1_conv1", "block2_conv1", "block3_conv1", "block3_conv2", "fc1", "fc2",
+             "predictions")
+
+_register(
+    Experiment(
+        name="vgg_init",
+        notebook="04_vgg",
+        claim=(
+            "A plain 16-layer net is hard to start from random weights: the paper initialized "
+            "it from a trained net A (Section 3.1); Glorot's and He's initializations are the "
+            "alternatives."
+        ),
+        paper=Paper(
+            result=(
+                "no figure: 'bad initialisation can stall learning'; the paper copied A's first "
+                "four convolutional and three fully connected layers into D, and notes after "
+                "submission that Glorot's initialization works without pre-training"
+            ),
+            citation="Simonyan and Zisserman, ICLR 2015, Section 3.1",
+            setting="ImageNet, SGD with momentum, learning rate 0.01",
+        ),
+        differs=_VGG_WHAT + "; no batch normalization (the plain nets of the paper)",
+        arms=(
+            Arm("D, Glorot (Keras' default)", _VGG, {"config": "D"}),
+            Arm("D, He", _VGG, {"config": "D", "kernel_initializer": "he_normal"}),
+            Arm("A (the donor)", _VGG, {"config": "A"}),
+            Arm("D from trained A", _VGG, {"config": "D"}, init_from="A (the donor)",
+                init_layers=_A_LAYERS),
+        ),
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+    )
+)
+
 
 def names() -> tuple[str, ...]:
     return tuple(EXPERIMENTS)
@@ -366,10 +494,12 @@ def _builder(path: str):
     return getattr(importlib.import_module(module), function)
 
 
-def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: int):
+def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: int,
+              donor=None):
     """The model an arm trains: preprocessing (scale, pad or resize, augmentation) + network.
 
-    ``native_shape`` is the raw images' (height, width, channels).
+    ``native_shape`` is the raw images' (height, width, channels); ``donor`` is the trained
+    network of the arm's ``init_from`` arm, whose ``init_layers`` weights it starts from.
     """
     import keras
 
@@ -382,6 +512,12 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
     network = _builder(arm.builder)(
         input_shape=(size, size, s.channels), classes=classes, **s.options, **arm.options
     )
+    if arm.init_from:
+        if donor is None:
+            raise ValueError(f"donor: {arm.name!r} starts from {arm.init_from!r}'s trained "
+                             "network; pass it as donor=")
+        for layer in arm.init_layers:
+            network.get_layer(layer).set_weights(donor.get_layer(layer).get_weights())
     if arm.augment:
         front = classic.data.preprocessing(
             native_shape, round(size * arm.augment), crop=size, flip=True
@@ -390,6 +526,71 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
         front = classic.data.preprocessing(native_shape, size)
     inputs = keras.Input(tuple(native_shape), name="image")
     return keras.Model(inputs, network(front(inputs)), name=network.name)
+
+
+# --------------------------------------------------------------------------- measurements
+
+LOW_BAND, HIGH_BAND = 0.15, 0.35
+"""Radial frequency bands of a filter, in cycles per input pixel (0.5 is the finest there is)."""
+
+
+def first_layer_filters(model, data) -> dict[str, float]:
+    """ZF-Net's Figure 6 argument, measured on the first convolution of a trained ``model``.
+
+    ``dead``: share of its maps that stay at zero after the ReLU on every one of the first 256
+    test images.
+    ``low``, ``high``: share of filters with at least half their power (summed over input
+    channels, the mean of each channel removed) below ``LOW_BAND`` or above ``HIGH_BAND``
+    cycles per pixel; ``mid``: the rest. Zeiler and Fergus saw AlexNet's 11x11/4 filters as a
+    mix of very high and very low frequencies with few in between, and some dead.
+    """
+    import keras
+
+    network = model.layers[-1]  # after the preprocessing
+    images = model.layers[1](data.x_test[:256], training=False)
+    conv = next(layer for layer in network.layers if isinstance(layer, keras.layers.Conv2D))
+    kernel = keras.ops.convert_to_numpy(conv.kernel)  # (k, k, c_in, c_out)
+    centred = kernel - kernel.mean(axis=(0, 1), keepdims=True)
+    # Zero-padded to 32x32: the same fine frequency grid for a 7x7 and an 11x11 filter.
+    power = (np.abs(np.fft.fft2(centred, s=(32, 32), axes=(0, 1))) ** 2).sum(axis=2)
+    f = np.fft.fftfreq(32)
+    radius = np.sqrt(f[:, None] ** 2 + f[None, :] ** 2)
+    total = power.sum(axis=(0, 1)) + 1e-12
+    low = power[radius < LOW_BAND].sum(axis=0) / total
+    high = power[radius > HIGH_BAND].sum(axis=0) / total
+    probe = keras.Model(network.input, conv.output)
+    maps = keras.ops.convert_to_numpy(probe(images, training=False))
+    dead = (maps.max(axis=(0, 1, 2)) <= 0).mean()
+    return {
+        "dead": float(dead),
+        "low": float((low >= 0.5).mean()),
+        "high": float((high >= 0.5).mean()),
+        "mid": float(((low < 0.5) & (high < 0.5)).mean()),
+    }
+
+
+def validation_by_position(model, data, first: int = 5_000) -> dict[str, float]:
+    """Accuracy on the validation images that come from the first ``first`` positions of the
+    source's training part, on those from later positions, and on the test images.
+
+    For the course's MNIST copy the training part is the first 8,000 images of MNIST's
+    official test set, which was assembled from two NIST collections, 5,000 images each;
+    this shows whether the two halves are equally hard for the network."""
+    if data.val_index is None:
+        raise ValueError("data: validation_by_position needs classic.data.load's val_index")
+    early = np.asarray(data.val_index) < first
+
+    def accuracy(x, y):
+        if len(y) == 0:
+            return float("nan")
+        predicted = model.predict(x, verbose=0, batch_size=512).argmax(axis=1)
+        return float((predicted == np.asarray(y)).mean())
+
+    return {
+        f"validation, positions below {first:,}": accuracy(data.x_val[early], data.y_val[early]),
+        f"validation, positions from {first:,}": accuracy(data.x_val[~early], data.y_val[~early]),
+        "test": accuracy(data.x_test, data.y_test),
+    }
 
 
 # --------------------------------------------------------------------------- results
@@ -405,6 +606,29 @@ class Results:
     runs: dict[str, dict[str, dict]]
     provenance: dict
     fingerprint: str
+    models: dict = dataclasses.field(default_factory=dict, repr=False)
+    """Trained networks of a live run, ``models[arm][seed]`` (not stored)."""
+
+    def network(self, arm: str | None = None, seed: int | None = None):
+        """The trained network (without its preprocessing) of a live run's ``arm`` (default the
+        baseline) and ``seed`` (default its first), to look inside it."""
+        arm = arm if arm is not None else self.experiment.arms[0].name
+        trained = self.models.get(arm, {})
+        if not trained:
+            raise ValueError(
+                f"arm: no trained network of {arm!r} here; stored results keep numbers only, "
+                f"a live run (classic.experiments.run) keeps its networks. Have: "
+                f"{', '.join(self.models) or 'none'}"
+            )
+        return trained[seed if seed is not None else min(trained)]
+
+    def final(self, arm: str, key: str = "val_accuracy") -> list[float]:
+        """The last epoch's ``key`` of each seed of ``arm``, in percent (``test_accuracy``: the
+        test accuracy)."""
+        records = [r for _, r in sorted(self.runs.get(arm, {}).items())]
+        if key == "test_accuracy":
+            return [100.0 * r["test_accuracy"] for r in records]
+        return [100.0 * r["history"][key][-1] for r in records]
 
     # ---- numbers
     def values(self, arm: str) -> list[float]:
@@ -465,7 +689,7 @@ class Results:
             rows.append(
                 [
                     f"{arm.name} - baseline",
-                    None if diff is None else round(diff, 2),
+                    "-" if diff is None else f"{diff:+.2f}",
                     "-" if low is None else f"{low:+.2f} to {high:+.2f}",
                     self.verdict(arm.name),
                 ]
@@ -498,13 +722,16 @@ class Results:
         """The paper's own figure beside ours, and what differs from its setting."""
         e = self.experiment
         base = self.experiment.arms[0].name
+        ours = f"{base}: {_mean_sd(self.values(base))} {self.metric_label}"
+        if e.metric == "test_accuracy" and self.values(base):
+            ours += f" ({100 - np.mean(self.values(base)):.2f}% test error)"
         return Table(
             ["", "result", "setting"],
             [
                 [f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting],
                 [
                     f"here ({self.profile} profile)",
-                    f"{base}: {_mean_sd(self.values(base))} {self.metric_label}",
+                    ours,
                     e.differs,
                 ],
             ],
@@ -514,7 +741,8 @@ class Results:
     # ---- figures
     def plot(self, *, live: Results | None = None, curve: str | None = None):
         """Left: ``curve`` (default: validation accuracy, or training accuracy for a
-        steps-to-training-error experiment) against optimizer steps, mean and min-max band over seeds per arm;
+        steps-to-training-error experiment) against optimizer steps, mean and min-max band over
+        seeds per arm;
         right: the metric per arm with its standard deviation (error bars) and each seed (dots).
         A ``live`` result (one seed the student ran) is drawn over the bands as dashed lines
         and crosses."""
@@ -566,6 +794,40 @@ class Results:
         right.set_title("mean ± sd; dots: seeds" + ("; x: your run" if live else ""), fontsize=9)
         figure.suptitle(f"{self.experiment.name} ({self.profile} profile)")
         return figure
+
+    def measures(self) -> Table:
+        """The experiment's measurements per arm: mean ± sd over seeds, in percent, and the
+        verdict of each arm against the baseline for each measurement."""
+        base = self.experiment.arms[0].name
+        keys = []
+        for seeds in self.runs.values():
+            for record in seeds.values():
+                keys += [k for k in record.get("measures", {}) if k not in keys]
+        rows = []
+        for key in keys:
+            values = {
+                arm.name: [100 * r["measures"][key]
+                           for _, r in sorted(self.runs.get(arm.name, {}).items())]
+                for arm in self.experiment.arms
+            }
+            row = [key] + [
+                _mean_sd(values[arm.name]) if not any(map(math.isnan, values[arm.name]))
+                else "n/a" for arm in self.experiment.arms
+            ]
+            verdicts = []
+            for arm in self.experiment.arms[1:]:
+                diff, low, high = difference(values[base], values[arm.name])
+                if diff is None:
+                    verdicts.append("no verdict")
+                elif low <= 0 <= high:
+                    verdicts.append("no difference measurable")
+                else:
+                    verdicts.append(f"{arm.name if diff > 0 else base} higher")
+            rows.append(row + ["; ".join(verdicts)])
+        return Table(
+            ["measured (%)", *[a.name for a in self.experiment.arms], "verdict"],
+            rows, title=f"{self.experiment.name}: measured on each trained network (mean ± sd)",
+        )
 
     def compare_live(self, live: Results) -> Table:
         """Where a live run's seeds fall against this stored reference, arm by arm."""
@@ -803,9 +1065,13 @@ def run(
     chosen_arms = [experiment.arm(a) for a in arms] if arms is not None else list(
         experiment.arms
     )
+    for arm in list(chosen_arms):  # a donor trains before the arm that starts from it
+        if arm.init_from and experiment.arm(arm.init_from) not in chosen_arms:
+            chosen_arms.insert(chosen_arms.index(arm), experiment.arm(arm.init_from))
     fingerprint = experiment.fingerprint(chosen.name)
     path = _path(experiment, chosen.name, root)
     runs: dict[str, dict[str, dict]] = {}
+    models: dict[str, dict[int, Any]] = {}
     started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     seconds_before = 0.0
     if save and path.is_file() and not fresh:
@@ -838,18 +1104,22 @@ def run(
             print(f"{done} of {total} arm-seeds already stored in results/{chosen.name}/"
                   f"{path.name}; continuing")
     clock = time.perf_counter()
-    for arm, seed in todo:
-        if verbose:
-            _progress(done, total, f"training {arm.name!r}, seed {seed}")
+    donors = {a.init_from for a in experiment.arms if a.init_from}
+
+    def train_one(arm, seed, quiet=False):
+        """Train one arm-seed from its first epoch (dropping any half-run backup)."""
         run_name = (f"experiment-{experiment.name}-{chosen.name}-{fingerprint}-"
                     f"{experiment.arms.index(arm)}-{seed}")
         keras.utils.clear_session(free_memory=True)
-        # An arm-seed killed half-way starts again from its first epoch, so that every stored
-        # history is whole and the same as an uninterrupted run's: drop its backup.
         shutil.rmtree(classic.train.backup_root() / run_name, ignore_errors=True)
-        result = classic.train.fit(
-            lambda arm=arm: build_arm(
-                experiment, arm, chosen.name, data.input_shape, data.num_classes
+        donor = None
+        if arm.init_from:
+            donor = models.get(arm.init_from, {}).get(int(seed))
+            if donor is None:  # stored as finished in an earlier run: train it again, unrecorded
+                donor = train_one(experiment.arm(arm.init_from), seed, quiet=True).model.layers[-1]
+        return classic.train.fit(
+            lambda: build_arm(
+                experiment, arm, chosen.name, data.input_shape, data.num_classes, donor
             ),
             data,
             chosen,
@@ -860,6 +1130,11 @@ def run(
             run_name=run_name,
             verbose=0,
         )
+
+    for arm, seed in todo:
+        if verbose:
+            _progress(done, total, f"training {arm.name!r}, seed {seed}")
+        result = train_one(arm, seed)
         record = {
             "steps": [(e + 1) * s.steps_per_epoch for e in range(s.epochs)],
             "history": {k: [round(v, 5) for v in vals] for k, vals in result.history.items()
@@ -871,7 +1146,12 @@ def run(
             else round(result.images_per_second),
             "params": int(result.model.count_params()),
         }
+        if experiment.measure:
+            record["measures"] = {k: round(float(v), 5) for k, v in
+                                  _builder(experiment.measure)(result.model, data).items()}
         runs.setdefault(arm.name, {})[str(seed)] = record
+        if arm.name in donors or not save:  # a live run keeps its networks to look inside
+            models.setdefault(arm.name, {})[int(seed)] = result.model.layers[-1]
         done += 1
         if save:
             info = provenance(chosen.name)
@@ -885,7 +1165,7 @@ def run(
         _progress(done, total, "done")
     info = provenance(chosen.name)
     info["seconds"] = round(time.perf_counter() - clock, 1)
-    return Results(experiment, chosen.name, runs, info, fingerprint)
+    return Results(experiment, chosen.name, runs, info, fingerprint, models)
 
 
 # --------------------------------------------------------------------------- command line

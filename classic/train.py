@@ -61,20 +61,21 @@ class Profile:
     reason: str = dataclasses.field(default="", compare=False)
 
     def __str__(self) -> str:
-        epochs = f"{self.epochs} epochs"
-        if self.max_epochs is not None:
-            epochs += f" (at most {self.max_epochs})"
+        """What the profile sets for every training: batch, images, precision. The epochs are
+        each training's own (an experiment's table, or the line ``fit`` prints), not said here."""
         images = (
             "all training images"
             if self.train_limit is None
             else f"at most {self.train_limit:,} training images"
         )
         extras = []
+        if self.max_epochs is not None:
+            extras.append(f"at most {self.max_epochs} epochs")
         if self.mixed_precision:
             extras.append("mixed precision")
         if self.jit_compile is True:
             extras.append("XLA")
-        budget = ", ".join([epochs, f"batch {self.batch_size}", images, *extras])
+        budget = ", ".join([f"batch {self.batch_size}", images, *extras])
         why = f" ({self.reason})" if self.reason else ""
         return f"profile {self.name}: {budget}{why}"
 

@@ -96,7 +96,7 @@ def test_profile_ci_when_ci_is_set(monkeypatch, value):
     chosen = train.profile()
     assert chosen.name == "ci"
     assert str(chosen) == (
-        "profile ci: 2 epochs (at most 2), batch 64, at most 1,000 training images "
+        "profile ci: batch 64, at most 1,000 training images, at most 2 epochs "
         "(CI is set; set CLASSIC_PROFILE to override)"
     )
 
@@ -111,7 +111,7 @@ def test_profile_default_follows_accelerator(monkeypatch):
     cpu = train.profile()
     assert cpu.name == "cpu"
     assert str(cpu) == (
-        "profile cpu: 20 epochs, batch 128, all training images "
+        "profile cpu: batch 128, all training images "
         "(no accelerator visible; set CLASSIC_PROFILE to override)"
     )
     monkeypatch.setattr(train, "accelerator_visible", lambda: True)

@@ -83,7 +83,8 @@ LENET_DEPARTURES = (
     ),
     Departure(
         "activation", "ReLU", "scaled tanh 1.7159 tanh(2a/3)",
-        "ReLU arrived with AlexNet (2012); the paper's tanh is scaled so that f(+-1) = +-1",
+        "ReLU came later (Jarrett et al. 2009, Nair and Hinton 2010), and AlexNet (2012) made "
+        "it the default in CNNs; the paper's tanh is scaled so that f(+-1) = +-1",
     ),
     Departure(
         "C5", "missing: the 4x4x64 maps are flattened into 1,024 inputs",

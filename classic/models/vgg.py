@@ -29,6 +29,7 @@ CONFIGS = {
     "E": [[64, 64], [128, 128], [256] * 4, [512] * 4, [512] * 4],
 }
 FC_UNITS = (4096, 4096)
+INITIALIZERS = ("glorot_uniform", "he_normal")
 
 # Model names: keras.applications' for D and E (vgg16, vgg19), the weight-layer count for the rest.
 MODEL_NAMES = {
@@ -69,6 +70,7 @@ def vgg(
     batch_norm=False,
     bn_momentum=0.99,
     dropout=0.5,
+    kernel_initializer="glorot_uniform",
 ):
     """A VGG configuration of Table 1 (``config`` one of A, A-LRN, B, C, D, E; D is VGG-16).
 
@@ -82,6 +84,9 @@ def vgg(
     * Weights start from Keras' Glorot-uniform, zero biases: Section 3.1 notes that "it is
       possible to initialise the weights without pre-training" with Glorot and Bengio's
       procedure (the paper trained A first and copied its layers into the deeper nets).
+    * ``kernel_initializer="glorot_uniform"`` (Keras' default, the paper's "procedure of Glorot
+      and Bengio"); ``"he_normal"`` is He et al.'s 2015 initialization for ReLU networks, which
+      came after VGG and starts deep plain stacks that Glorot's leaves stalled.
     * A-LRN: local response normalization after the first convolution (Table 1) with AlexNet's
       parameters (Section 2.1), which are ``classic.layers.LocalResponseNormalization``'s defaults.
     * ``batch_norm=False``: VGG predates batch normalization (Ioffe and Szegedy, 2015);
@@ -102,6 +107,7 @@ def vgg(
     choice(batch_norm, "batch_norm", (True, False))
     fraction(bn_momentum, "bn_momentum")
     fraction(dropout, "dropout")
+    choice(kernel_initializer, "kernel_initializer", INITIALIZERS)
     name = MODEL_NAMES[config] + ("_bn" if batch_norm else "")
     check_input_size(shape, windows(config), name)
 
@@ -120,6 +126,7 @@ def vgg(
             x = keras.layers.Conv2D(
                 scaled(filters, width), kernel, padding="same",
                 activation=None if batch_norm else "relu", name=layer,
+                kernel_initializer=kernel_initializer,
             )(x)
             if batch_norm:
                 x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{layer}_bn")(x)
@@ -129,7 +136,10 @@ def vgg(
     if include_top:
         x = keras.layers.Flatten(name="flatten")(x)
         for i, units in enumerate(FC_UNITS, start=1):
-            x = keras.layers.Dense(scaled(units, width), activation="relu", name=f"fc{i}")(x)
+            x = keras.layers.Dense(
+                scaled(units, width), activation="relu", name=f"fc{i}",
+                kernel_initializer=kernel_initializer,
+            )(x)
             if dropout:
                 x = keras.layers.Dropout(dropout, name=f"fc{i}_dropout")(x)
         x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)

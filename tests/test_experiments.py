@@ -1,0 +1,319 @@
+"""Tests of classic.experiments: budgets, statistics, verdicts, resumable storage, and the guard
+that keeps the stored reference results in results/ true to the code that defines them."""
+
+import dataclasses
+import json
+import math
+import types
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import classic.data
+from classic import experiments as E
+from classic import train
+
+RESULTS = Path(__file__).resolve().parent.parent / "results"
+STORED = sorted(RESULTS.glob("*/*.json"))
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in ("CLASSIC_PROFILE", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLASSIC_BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.setattr(train, "accelerator_visible", lambda: False)
+
+
+TINY = E.Experiment(
+    name="tiny",
+    notebook="none",
+    claim="A test claim.",
+    paper=E.Paper("1% error", "Nobody, 2024", "somewhere"),
+    differs="everything",
+    arms=(
+        E.Arm("paper", "lenet5"),
+        E.Arm("full C3", "lenet5", {"c3_table": False}),
+    ),
+    settings={
+        "ci": E.Setting(data="digits", image_size=32, channels=1, epochs=2, limit=100,
+                        batch_size=32, seeds=(0, 1)),
+    },
+)
+
+
+def record(test_accuracy, accuracy=(0.5, 0.8), steps=(10, 20)):
+    return {
+        "steps": list(steps),
+        "history": {"accuracy": list(accuracy), "val_accuracy": list(accuracy),
+                    "loss": [1.0] * len(steps), "val_loss": [1.0] * len(steps)},
+        "test_accuracy": test_accuracy,
+        "images_per_second": 100,
+    }
+
+
+def results_of(experiment, runs):
+    return E.Results(experiment, "ci", runs, {}, experiment.fingerprint("ci"))
+
+
+# --------------------------------------------------------------------------- budgets
+
+
+def test_budget_is_counted_in_optimizer_steps():
+    s = E.Setting(data="cifar10", image_size=32, channels=3, epochs=12, limit=10_000)
+    assert s.train_images == 9_000  # 10% of 10,000 held out for validation
+    assert s.steps_per_epoch == 71  # ceil(9,000 / 128)
+    assert s.steps == 12 * 71
+
+
+def test_every_arm_of_an_experiment_shares_one_setting():
+    for experiment in E.EXPERIMENTS.values():
+        assert len(experiment.arms) >= 2, experiment.name
+        assert len({arm.name for arm in experiment.arms}) == len(experiment.arms)
+        for profile, setting in experiment.settings.items():
+            assert len(setting.seeds) >= E.MIN_SEEDS, (experiment.name, profile)
+        assert "cpu" in experiment.settings and "ci" in experiment.settings
+
+
+def test_fingerprint_follows_the_definition_but_not_the_seeds():
+    more_seeds = dataclasses.replace(
+        TINY, settings={"ci": dataclasses.replace(TINY.settings["ci"], seeds=(0, 1, 2, 3))}
+    )
+    assert more_seeds.fingerprint("ci") == TINY.fingerprint("ci")
+    longer = dataclasses.replace(
+        TINY, settings={"ci": dataclasses.replace(TINY.settings["ci"], epochs=3)}
+    )
+    assert longer.fingerprint("ci") != TINY.fingerprint("ci")
+    other_arm = dataclasses.replace(TINY, arms=(TINY.arms[0], E.Arm("full C3", "lenet5")))
+    assert other_arm.fingerprint("ci") != TINY.fingerprint("ci")
+
+
+def test_table_states_the_budget():
+    text = str(TINY.table("ci"))
+    assert "90 training images at 32x32, 2 epochs of batch 32 = 6 optimizer steps" in text
+    assert "c3_table=False" in text
+
+
+def test_unknown_names_are_listed():
+    with pytest.raises(ValueError, match="known experiments: lenet5"):
+        E.get("lenet6")
+    with pytest.raises(ValueError, match="has the arms 'paper', 'full C3'"):
+        TINY.arm("tanh")
+    with pytest.raises(ValueError, match="defined for ci"):
+        TINY.setting("cpu")
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def test_welch_interval_by_hand():
+    # means 2 and 5, variances 1 and 1, n = 3 each: se = sqrt(2/3), 4 degrees of freedom,
+    # t(0.975, 4) = 2.7764: 3 +- 2.2669
+    diff, low, high = E.difference([1, 2, 3], [4, 5, 6])
+    assert diff == pytest.approx(3.0)
+    assert low == pytest.approx(3 - 2.7764 * math.sqrt(2 / 3), abs=1e-3)
+    assert high == pytest.approx(3 + 2.7764 * math.sqrt(2 / 3), abs=1e-3)
+    assert E.difference([1], [2, 3]) == (None, None, None)
+
+
+def test_verdicts_come_from_the_interval():
+    separated = results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.90, 0.91, 0.92))},
+        "full C3": {str(i): record(a) for i, a in enumerate((0.95, 0.96, 0.97))},
+    })
+    assert separated.verdict("full C3") == "full C3 higher"
+    overlapping = results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.90, 0.95, 0.92))},
+        "full C3": {str(i): record(a) for i, a in enumerate((0.91, 0.94, 0.93))},
+    })
+    assert overlapping.verdict("full C3") == "no difference measurable at this scale"
+    # 96 - 91 = 5 points; se sqrt(1/3 + 1/3), 4 degrees of freedom: 5 +- 2.27
+    row = str(separated.comparisons()).splitlines()[-1].split()
+    assert row[-7:] == ["+5.00", "+2.73", "to", "+7.27", "full", "C3", "higher"]
+    assert "91.0 ± 1.0" in str(separated.summary())
+
+
+def test_steps_to_training_error():
+    steps = dataclasses.replace(TINY, metric="steps_to_train_error", target_train_error=0.25)
+    runs = {
+        "paper": {"0": record(0.5, (0.5, 0.7, 0.8), (10, 20, 30)),
+                  "1": record(0.5, (0.76, 0.8, 0.9), (10, 20, 30))},
+        "full C3": {"0": record(0.5, (0.5, 0.6, 0.7), (10, 20, 30)),
+                    "1": record(0.5, (0.5, 0.6, 0.7), (10, 20, 30))},
+    }
+    results = results_of(steps, runs)
+    assert results.values("paper") == [30.0, 10.0]  # first epoch at 75% training accuracy
+    assert results.values("full C3") == [math.inf, math.inf]
+    assert results.verdict("full C3").startswith("not reached by every seed of full C3")
+    assert "2 of 2 not reached" in str(results.summary())
+
+
+# --------------------------------------------------------------------------- running and storage
+
+
+def test_run_stores_resumes_and_never_redoes_a_seed(tmp_path, monkeypatch):
+    calls = []
+    real_fit = train.fit
+
+    def counting_fit(*args, **kwargs):
+        calls.append(kwargs["seed"])
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(train, "fit", counting_fit)
+    first = E.run(TINY, "ci", seeds=[0], save=True, root=tmp_path, verbose=False)
+    path = tmp_path / "ci" / "tiny.json"
+    stored = json.loads(path.read_text())
+    assert stored["fingerprint"] == TINY.fingerprint("ci")
+    assert set(stored["runs"]) == {"paper", "full C3"}
+    one = stored["runs"]["paper"]["0"]
+    assert one["steps"] == [3, 6]  # 90 images, batch 32: 3 steps an epoch
+    assert len(one["history"]["val_accuracy"]) == 2
+    assert one["params"] == first.runs["paper"]["0"]["params"]
+    for key in ("classic", "commit", "keras", "backend", "tensorflow", "cpu", "cores",
+                "started", "updated", "seconds"):
+        assert key in stored["provenance"]
+    assert calls == [0, 0]
+
+    E.run(TINY, "ci", seeds=[0, 1], save=True, root=tmp_path, verbose=False)
+    assert calls == [0, 0, 1, 1]  # seed 0 of both arms was not trained again
+    again = json.loads(path.read_text())
+    assert again["runs"]["paper"]["0"] == one
+    assert sorted(again["runs"]["full C3"]) == ["0", "1"]
+    assert E.load(TINY, "ci", root=tmp_path).seeds("paper") == [0, 1]
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "ci" / "x.json"
+    E._write_atomically(path, {"a": 1})
+
+    def broken_dump(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(json, "dump", broken_dump)
+    with pytest.raises(KeyboardInterrupt):
+        E._write_atomically(path, {"a": 2})
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert [p.name for p in path.parent.iterdir()] == ["x.json"]
+
+
+def test_load_names_the_file_and_the_fix(tmp_path):
+    with pytest.raises(ValueError, match=r"No stored result at results/ci/tiny.json.*run tiny"):
+        E.load(TINY, "ci", root=tmp_path)
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "tiny.json").write_text("{not json")
+    with pytest.raises(ValueError, match="cannot be read"):
+        E.load(TINY, "ci", root=tmp_path)
+    (tmp_path / "ci" / "tiny.json").write_text(json.dumps({"fingerprint": "0", "runs": {}}))
+    with pytest.raises(ValueError, match="is stale.*--fresh"):
+        E.load(TINY, "ci", root=tmp_path)
+    with pytest.raises(ValueError, match="another definition"):
+        E.run(TINY, "ci", save=True, root=tmp_path, verbose=False)
+
+
+def test_live_run_writes_nothing_and_compares_with_the_reference(tmp_path):
+    live = E.run(TINY, "ci", seeds=[5], arms=["paper"], root=tmp_path, verbose=False)
+    assert not (tmp_path / "ci").exists()
+    reference = results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.0, 0.5, 1.0))},
+        "full C3": {str(i): record(a) for i, a in enumerate((0.0, 0.5, 1.0))},
+    })
+    table = str(reference.compare_live(live))
+    assert "inside the reference range" in table
+    figure = reference.plot(live=live)
+    assert len(figure.axes) == 2
+
+
+# --------------------------------------------------------------------------- preprocessing
+
+
+def test_raw_images_stay_uint8_and_the_model_pads_them():
+    data = classic.data.load("digits", raw=True, limit=50, verbose=False)
+    assert data.x_train.dtype == np.uint8 and data.input_shape == (8, 8, 1)
+    assert data.x_train.max() == 255  # the digits' 16 becomes 255
+    front = classic.data.preprocessing((28, 28, 1), 32)
+    out = keras.ops.convert_to_numpy(front(np.full((1, 28, 28, 1), 255, np.uint8)))
+    assert out.shape == (1, 32, 32, 1)
+    assert out[0, 2:30, 2:30].min() == pytest.approx(1.0)  # 28 centred in 32
+    assert out[0, :2].max() == 0 and out[0, :, :2].max() == 0
+    resized = classic.data.preprocessing((8, 8, 1), 32)
+    assert resized.output_shape == (None, 32, 32, 1)
+    augmented = classic.data.preprocessing((32, 32, 3), 77, crop=67, flip=True)
+    assert augmented.output_shape == (None, 67, 67, 3)
+    with pytest.raises(ValueError, match="raw=True"):
+        classic.data.load("digits", raw=True, image_size=32, verbose=False)
+
+
+# --------------------------------------------------------------------------- the stored results
+
+
+@pytest.mark.parametrize("path", STORED, ids=[f"{p.parent.name}/{p.name}" for p in STORED])
+def test_stored_result_matches_its_experiment(path):
+    """A reference result is stale when its experiment's definition (or the networks its arms
+    build) changed since it was made, or incomplete when it has fewer than 3 seeds an arm."""
+    profile = path.parent.name
+    experiment = E.get(path.stem)
+    results = E.load(experiment, profile)  # raises when the fingerprint differs
+    setting = experiment.setting(profile)
+    native = {"mnist": (28, 28, 1), "cifar10": (32, 32, 3)}[setting.data]
+    for arm in experiment.arms:
+        seeds = results.seeds(arm.name)
+        assert len(seeds) >= E.MIN_SEEDS, f"{arm.name}: {len(seeds)} seeds"
+        assert set(setting.seeds) <= set(seeds), f"{arm.name}: seeds {seeds}"
+        params = E.build_arm(experiment, arm, profile, native, 10).count_params()
+        for seed, run in results.runs[arm.name].items():
+            assert run["params"] == params, f"{arm.name} seed {seed}: the network changed"
+            assert run["steps"][-1] == setting.steps
+            assert len(run["history"]["val_accuracy"]) == setting.epochs
+        keras.utils.clear_session()
+    for key in ("commit", "keras", "tensorflow", "cpu", "cores", "updated", "seconds"):
+        assert results.provenance.get(key) is not None, key
+
+
+def test_every_experiment_of_the_course_has_its_cpu_reference():
+    missing = [n for n in E.names() if not (RESULTS / "cpu" / f"{n}.json").is_file()]
+    assert not missing, f"run: python -m classic.experiments run {' '.join(missing)}"
+
+
+# --------------------------------------------------------------------------- measurements, donors
+
+
+def test_first_layer_filters_by_hand():
+    """Three 8x8 filters on one channel: half a cosine wave (low), a checkerboard (high), and
+    one whose bias keeps its ReLU output at zero on every image (dead)."""
+    inputs = keras.Input((16, 16, 1))
+    x = keras.layers.Conv2D(3, 8, activation="relu", name="conv1")(inputs)
+    network = keras.Model(inputs, x)
+    model = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Identity(), network])
+    ramp = np.add.outer(np.cos(np.pi * np.arange(8) / 7), np.zeros(8))  # one slow swing
+    checker = np.indices((8, 8)).sum(axis=0) % 2 * 2.0 - 1  # +-1, the finest pattern there is
+    kernel = np.stack([ramp, checker, ramp], axis=-1)[:, :, None, :]
+    network.get_layer("conv1").set_weights([kernel, np.array([0.0, 0.0, -1e6])])
+    images = np.random.default_rng(0).random((4, 16, 16, 1)).astype("float32")
+    measured = E.first_layer_filters(model, types.SimpleNamespace(x_test=images))
+    assert measured == {"dead": pytest.approx(1 / 3), "low": pytest.approx(2 / 3),
+                        "high": pytest.approx(1 / 3), "mid": 0.0}
+
+
+def test_an_arm_starts_from_its_donor():
+    vgg = dataclasses.replace(
+        TINY,
+        arms=(
+            E.Arm("A", "classic.models.vgg:vgg", {"config": "A", "width": 0.125}),
+            E.Arm("D from A", "classic.models.vgg:vgg", {"config": "D", "width": 0.125},
+                  init_from="A", init_layers=("block1_conv1", "fc1")),
+        ),
+    )
+    donor = E.build_arm(vgg, "A", "ci", (8, 8, 1), 10).layers[-1]
+    model = E.build_arm(vgg, "D from A", "ci", (8, 8, 1), 10, donor=donor)
+    network = model.layers[-1]
+    for layer in ("block1_conv1", "fc1"):
+        for a, b in zip(network.get_layer(layer).get_weights(),
+                        donor.get_layer(layer).get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(network.get_layer("block3_conv1").get_weights()[0],
+                              donor.get_layer("block3_conv1").get_weights()[0])
+    with pytest.raises(ValueError, match="donor="):
+        E.build_arm(vgg, "D from A", "ci", (8, 8, 1), 10)
+    assert "block1_conv1, fc1 start from 'A'" in str(vgg.table("ci"))
