@@ -564,7 +564,8 @@ def load(
         path = folder / f"{name}.npz" if folder is not None else None
         if path is not None and path.is_file():
             (x_train, y_train), (x_test, y_test), note = _read_copy(path)
-            source = f"the local copy {path}"
+            # the folder's name, not its path: notebooks print this, and paths are private
+            source = f"the local copy {setting}/{path.name}"
         else:
             if path is None:
                 local_note = f"no local copy ({ENV_VAR} is not set)"

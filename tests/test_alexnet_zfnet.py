@@ -300,3 +300,28 @@ def test_zfnet_bad_arguments(kwargs, argument):
 def test_groups_error_lists_the_choices():
     with pytest.raises(ValueError, match=r"one of 1, 2\. Received: groups=3"):
         alexnet(groups=3)
+
+
+def test_alexnet_pooling_option():
+    """2x2/2 pooling has no weights: same parameters, and on AlexNet's odd sizes the same maps."""
+    overlapping = alexnet(input_shape=(67, 67, 3), classes=10, width=0.125)
+    tiled = alexnet(input_shape=(67, 67, 3), classes=10, width=0.125, pool=(2, 2))
+    assert tiled.count_params() == overlapping.count_params()
+    assert tiled.get_layer("pool5_tower1").pool_size == (2, 2)
+    assert tiled.get_layer("pool5_tower1").output.shape == overlapping.get_layer(
+        "pool5_tower1").output.shape
+    with pytest.raises(ValueError, match="`pool` must be one of"):
+        alexnet(pool=(3, 3))
+
+
+def test_four_layer_cnn_by_hand():
+    from classic.models.alexnet import four_layer_cnn
+
+    model = four_layer_cnn()
+    # conv 5x5: (75 + 1) * 32, (800 + 1) * 32, (800 + 1) * 64; three 3x3/2 "same" pools take
+    # 32 -> 16 -> 8 -> 4, so the softmax sees 4 * 4 * 64 = 1,024 inputs: 1,025 * 10
+    assert model.count_params() == 2_432 + 25_632 + 51_264 + 10_250
+    assert model.get_layer("conv1").activation.__name__ == "relu"
+    assert four_layer_cnn(activation="tanh").get_layer("conv3").activation.__name__ == "tanh"
+    with pytest.raises(ValueError, match="`activation` must be one of"):
+        four_layer_cnn(activation="sigmoid")

@@ -134,10 +134,11 @@ def test_local_copy_nhw(tmp_path, capsys):
     assert sorted(np.concatenate([train, val])) == list(range(50))
     np.testing.assert_array_equal(ds.y_train, train % 10)
     np.testing.assert_array_equal(ds.y_test, [0, 1, 2])
-    assert ds.source == f"the local copy {path}"
+    assert ds.source == f"the local copy data_dir/{path.name}"
     assert ds.note == "Fifty test images."
     assert capsys.readouterr().out == (
-        f"mnist: 40 train / 10 validation / 3 test images, 28x28x1, from the local copy {path}\n"
+        "mnist: 40 train / 10 validation / 3 test images, 28x28x1, from the local copy "
+        "data_dir/mnist.npz\n"
         "note: Fifty test images.\n"
     )
 
@@ -146,7 +147,7 @@ def test_local_copy_from_environment(tmp_path, monkeypatch):
     indexed_copy(tmp_path, name="fashion_mnist")
     monkeypatch.setenv("CLASSIC_DATA_DIR", str(tmp_path))
     ds = data.load("fashion_mnist", verbose=False)
-    assert ds.source == f"the local copy {tmp_path / 'fashion_mnist.npz'}"
+    assert ds.source == "the local copy CLASSIC_DATA_DIR/fashion_mnist.npz"
     assert ds.class_names[0] == "T-shirt/top" and ds.class_names[9] == "Ankle boot"
 
 

@@ -287,3 +287,13 @@ def test_keras_round_trip(tmp_path, kwargs):
 def test_bad_arguments(kwargs, argument):
     with pytest.raises(ValueError, match=f"`{argument}`"):
         vgg(**kwargs)
+
+
+def test_kernel_initializer_option():
+    model = vgg("A", input_shape=(32, 32, 3), classes=10, width=0.125,
+                kernel_initializer="he_normal")
+    init = model.get_layer("block1_conv1").kernel_initializer
+    assert type(init).__name__ == "HeNormal"
+    assert type(model.get_layer("fc1").kernel_initializer).__name__ == "HeNormal"
+    with pytest.raises(ValueError, match="`kernel_initializer` must be one of"):
+        vgg("A", input_shape=(32, 32, 3), kernel_initializer="zeros")
