@@ -350,3 +350,23 @@ def test_an_arm_starts_from_its_donor():
     with pytest.raises(ValueError, match="donor="):
         E.build_arm(vgg, "D from A", "ci", (8, 8, 1), 10)
     assert "block1_conv1, fc1 start from 'A'" in str(vgg.table("ci"))
+
+
+def test_a_live_run_without_its_data_falls_back_to_the_offline_setting(monkeypatch, capsys):
+    two_profiles = dataclasses.replace(
+        TINY, settings={**TINY.settings, "cpu": dataclasses.replace(
+            TINY.settings["ci"], data="mnist", limit=8_000)},
+    )
+    real_load = classic.data.load
+
+    def offline(name, **kwargs):
+        if name == "mnist":
+            raise classic.data.DatasetUnavailable("no copy", name="mnist", reason="offline")
+        return real_load(name, **kwargs)
+
+    monkeypatch.setattr(classic.data, "load", offline)
+    live = E.run(two_profiles, "cpu", seeds=[0], arms=["paper"], verbose=False)
+    assert "mnist is unavailable (offline); this run uses the ci setting" in capsys.readouterr().out
+    assert live.runs["paper"]["0"]["steps"] == [3, 6]  # the ci setting's 90 images, batch 32
+    with pytest.raises(classic.data.DatasetUnavailable):  # reference runs never fall back
+        E.run(two_profiles, "cpu", seeds=[0], save=True, root="unused", verbose=False)
