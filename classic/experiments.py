@@ -216,7 +216,8 @@ class Experiment:
             rows.append([arm.name, arm.builder.split(":")[-1], options or "(defaults)"])
         title = (
             f"{self.name} ({profile}): {s.data}, {s.train_images:,} training images at "
-            f"{s.image_size}x{s.image_size}, {s.epochs} epochs of batch {s.batch_size} = "
+            f"{s.image_size}x{s.image_size}, {s.epochs} epoch{'s' if s.epochs > 1 else ''} "
+            f"of batch {s.batch_size} = "
             f"{s.steps:,} optimizer steps per arm, Adam with cosine decay from "
             f"{s.learning_rate:g}, seed{'s' if len(seeds) > 1 else ''} "
             f"{', '.join(map(str, seeds))}"
@@ -238,7 +239,7 @@ def _plain(value):
 
 _MNIST_CPU = dict(data="mnist", image_size=32, channels=1, limit=8_000, epochs=20,
                   learning_rate=2e-3)
-_DIGITS_CI = dict(data="digits", channels=1, limit=300, epochs=1, batch_size=64)
+_DIGITS_CI = dict(data="digits", limit=300, epochs=1, batch_size=64)  # seconds: checks cells run
 _CIFAR_CPU = dict(data="cifar10", channels=3, limit=10_000)
 
 EXPERIMENTS: dict[str, Experiment] = {}
@@ -276,14 +277,14 @@ _register(
         ),
         settings={
             "cpu": Setting(**_MNIST_CPU, seeds=(0, 1, 2, 3, 4)),
-            "ci": Setting(**_DIGITS_CI, image_size=32),
+            "ci": Setting(**_DIGITS_CI, image_size=32, channels=1),
         },
         measure="classic.experiments:validation_by_position",
     )
 )
 
 _ALEXNET_CPU = Setting(**_CIFAR_CPU, image_size=67, epochs=12, options={"width": 0.25})
-_ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, options={"width": 0.125})
+_ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width": 0.125})
 _ALEXNET_ARM = "alexnet"
 _ALEXNET_WHAT = (
     "CIFAR-10 copy (9,000 training images of 32x32 upsampled to 67x67) instead of 1.2 million "
@@ -319,7 +320,7 @@ _register(
         settings={
             "cpu": Setting(**_CIFAR_CPU, image_size=32, epochs=20, batch_size=64,
                            seeds=(0, 1, 2, 3, 4)),
-            "ci": Setting(**_DIGITS_CI, image_size=32),
+            "ci": Setting(**_DIGITS_CI, image_size=32, channels=3),
         },
         metric="steps_to_train_error",
         target_train_error=0.25,
@@ -385,7 +386,7 @@ _register(
 )
 
 _VGG_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={"width": 0.25})
-_VGG_CI = Setting(**_DIGITS_CI, image_size=32, options={"width": 0.125})
+_VGG_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"width": 0.125})
 _VGG_WHAT = (
     "CIFAR-10 copy (9,000 training images at 32x32) instead of ImageNet at 224; widths / 4; "
     "8 epochs instead of 74; Adam instead of SGD with momentum; no scale jittering"
