@@ -284,7 +284,7 @@ _register(
 )
 
 _ALEXNET_CPU = Setting(**_CIFAR_CPU, image_size=67, epochs=12, options={"width": 0.25})
-_ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width": 0.125})
+_ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width": 0.25})
 _ALEXNET_ARM = "alexnet"
 _ALEXNET_WHAT = (
     "CIFAR-10 copy (9,000 training images of 32x32 upsampled to 67x67) instead of 1.2 million "
@@ -386,7 +386,7 @@ _register(
 )
 
 _VGG_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={"width": 0.25})
-_VGG_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"width": 0.125})
+_VGG_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"width": 0.25})
 _VGG_WHAT = (
     "CIFAR-10 copy (9,000 training images at 32x32) instead of ImageNet at 224; widths / 4; "
     "8 epochs instead of 74; Adam instead of SGD with momentum; no scale jittering"
