@@ -287,8 +287,8 @@ _ALEXNET_CPU = Setting(**_CIFAR_CPU, image_size=67, epochs=12, options={"width":
 _ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width": 0.25})
 _ALEXNET_ARM = "alexnet"
 _ALEXNET_WHAT = (
-    "CIFAR-10 copy (9,000 training images of 32x32 upsampled to 67x67) instead of 1.2 million "
-    "ImageNet images at 224; widths / 4; 12 epochs instead of 90; Adam instead of SGD with "
+    "CIFAR-10 copy (9,000 training images of 32x32, enlarged to 77x77 and cropped to 67x67) "
+    "instead of 1.2 million ImageNet images at 224; widths / 4; 12 epochs instead of 90; Adam instead of SGD with "
     "momentum and weight decay"
 )
 
