@@ -288,8 +288,8 @@ _ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width":
 _ALEXNET_ARM = "alexnet"
 _ALEXNET_WHAT = (
     "CIFAR-10 copy (9,000 training images of 32x32, enlarged to 77x77 and cropped to 67x67) "
-    "instead of 1.2 million ImageNet images at 224; widths / 4; 12 epochs instead of 90; Adam instead of SGD with "
-    "momentum and weight decay"
+    "instead of 1.2 million ImageNet images at 224; widths / 4; 12 epochs instead of 90; "
+    "Adam instead of SGD with momentum and weight decay"
 )
 
 _register(
@@ -369,7 +369,7 @@ _register(
         paper=Paper(
             result=(
                 "38.4% top-1 / 16.5% top-5 validation error against 40.5% / 18.1% for the "
-                "authors' one-tower replication of AlexNet"
+                "authors' replication of AlexNet"
             ),
             citation="Zeiler and Fergus, ECCV 2014, Table 2 and Figure 6",
             setting="ImageNet 2012, 1.3 million images at 224x224, 70 epochs, one GPU",

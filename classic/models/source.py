@@ -275,8 +275,8 @@ ZFNET_DEPARTURES = (
         "initialisation",
         "'uniform': U(-0.05, 0.05) for the convolutions, Glorot uniform for the dense layers",
         "weights initialized at a scale of 10^-2, biases 0",
-        "both are fixed scales that ignore each layer's fan-in; the post's range is wider: "
-        "U(-0.05, 0.05) has a standard deviation of 0.029, about three times 0.01",
+        "both are fixed scales that ignore each layer's fan-in; read as a standard deviation "
+        "of 0.01, the paper's is about a third of the post's: U(-0.05, 0.05) has 0.029",
     ),
 )
 
