@@ -1062,8 +1062,10 @@ def run(
 
     ``save=True`` (what the command line does) writes ``results/<profile>/<name>.json`` after
     every arm-seed and skips the arm-seeds it already holds, so a killed run continues where it
-    stopped (and ``fit``'s backups resume a killed arm-seed at its last epoch); ``fresh=True``
-    starts the file over. Without ``save`` (a notebook's live run) nothing is written.
+    stopped (an arm-seed cut off half-way starts again from its first epoch, so that every
+    stored history is whole); ``fresh=True`` starts the file over. Without ``save`` (a
+    notebook's live run) nothing is written, and the trained networks are kept in the result.
+    A live run whose data cannot be had (offline, no local copy) uses the ci setting instead.
     """
     import keras
 
@@ -1135,7 +1137,7 @@ def run(
     clock = time.perf_counter()
     donors = {a.init_from for a in experiment.arms if a.init_from}
 
-    def train_one(arm, seed, quiet=False):
+    def train_one(arm, seed):
         """Train one arm-seed from its first epoch (dropping any half-run backup)."""
         run_name = (f"experiment-{experiment.name}-{chosen.name}-{fingerprint}-"
                     f"{experiment.arms.index(arm)}-{seed}")
@@ -1145,7 +1147,7 @@ def run(
         if arm.init_from:
             donor = models.get(arm.init_from, {}).get(int(seed))
             if donor is None:  # stored as finished in an earlier run: train it again, unrecorded
-                donor = train_one(experiment.arm(arm.init_from), seed, quiet=True).model.layers[-1]
+                donor = train_one(experiment.arm(arm.init_from), seed).model.layers[-1]
         return classic.train.fit(
             lambda: build_arm(
                 experiment, arm, chosen.name, data.input_shape, data.num_classes, donor
