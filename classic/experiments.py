@@ -457,6 +457,7 @@ _register(
         arms=(
             Arm("D, Glorot (Keras' default)", _VGG, {"config": "D"}),
             Arm("D, He", _VGG, {"config": "D", "kernel_initializer": "he_normal"}),
+            Arm("D, the post's 'uniform'", _VGG, {"config": "D", "kernel_initializer": "uniform"}),
             Arm("A (the donor)", _VGG, {"config": "A"}),
             Arm("D from trained A", _VGG, {"config": "D"}, init_from="A (the donor)",
                 init_layers=_A_LAYERS),
@@ -638,6 +639,30 @@ class Results:
             return [100.0 * r["test_accuracy"] for r in records]
         return [100.0 * r["history"][key][-1] for r in records]
 
+    _FINAL_LABELS = {"accuracy": "training accuracy %", "val_accuracy": "validation accuracy %",
+                     "test_accuracy": "test accuracy %", "loss": "training loss",
+                     "val_loss": "validation loss"}
+
+    def final_table(self, keys: Sequence[str] = ("accuracy", "val_accuracy", "test_accuracy")
+                    ) -> Table:
+        """Each arm's last-epoch ``keys``, mean ± sd over seeds: training against validation
+        accuracy tells an arm that underfits (both low) from one that overfits (a gap)."""
+        unknown = [k for k in keys if k not in self._FINAL_LABELS]
+        if unknown:
+            raise ValueError(f"keys: each must be one of {', '.join(self._FINAL_LABELS)}. "
+                             f"Received: {unknown}")
+        def cell(arm, key):
+            if "accuracy" in key:  # percent, one decimal
+                return _mean_sd(self.final(arm, key), 1)
+            losses = [r["history"][key][-1] for _, r in sorted(self.runs[arm].items())]
+            return _mean_sd(losses, 3)
+
+        rows = [[arm.name] + [cell(arm.name, k) for k in keys]
+                for arm in self.experiment.arms if self.runs.get(arm.name)]
+        return Table(["arm"] + [self._FINAL_LABELS[k] for k in keys], rows,
+                     title=f"{self.experiment.name}, profile {self.profile}: the last epoch, "
+                     "mean ± sd over seeds")
+
     # ---- numbers
     def values(self, arm: str) -> list[float]:
         """The metric of each finished seed of ``arm`` (percent, or optimizer steps)."""
@@ -733,25 +758,28 @@ class Results:
         word = "higher" if self.higher_is_better else "faster"
         return f"{better} {word}"
 
-    def paper(self) -> Table:
-        """The paper's own figure beside ours, and what differs from its setting."""
+    def paper(self, arms: str | Sequence[str] | None = None) -> Table:
+        """The paper's own figure beside ours, and what differs from its setting.
+
+        ``arms``: which of our arms to show, each on its own row: None (the baseline),
+        ``"all"``, or a list of arm names."""
         e = self.experiment
-        base = self.experiment.arms[0].name
-        ours = f"{base}: {_mean_sd(self.values(base), self._decimals)} {self.metric_label}"
-        if e.metric == "test_accuracy" and self.values(base):
-            ours += f" ({100 - np.mean(self.values(base)):.2f}% test error)"
-        return Table(
-            ["", "result", "setting"],
-            [
-                [f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting],
-                [
-                    f"here ({self.profile} profile)",
-                    ours,
-                    e.differs,
-                ],
-            ],
-            title=e.claim,
-        )
+        if arms is None:
+            shown = [e.arms[0].name]
+        elif arms == "all":
+            shown = [arm.name for arm in e.arms]
+        elif isinstance(arms, str):
+            shown = [e.arm(arms).name]
+        else:
+            shown = [e.arm(name).name for name in arms]
+        rows = [[f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting]]
+        for i, name in enumerate(shown):
+            ours = f"{name}: {_mean_sd(self.values(name), self._decimals)} {self.metric_label}"
+            if e.metric == "test_accuracy" and self.values(name):
+                ours += f" ({100 - np.mean(self.values(name)):.2f}% test error)"
+            rows.append([f"here ({self.profile} profile)" if i == 0 else "",
+                         ours, e.differs if i == 0 else "(the same)"])
+        return Table(["", "result", "setting"], rows, title=e.claim)
 
     # ---- figures
     def plot(self, *, live: Results | None = None, curve: str | None = None):

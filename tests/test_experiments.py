@@ -135,6 +135,36 @@ def test_verdicts_come_from_the_interval():
     assert "91.0 ± 1.0" in str(separated.summary())
 
 
+def test_final_table_gives_each_arms_last_epoch():
+    results = results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.90, 0.91, 0.92))},
+    })
+    table = results.final_table()
+    assert table.column("arm") == ["paper"]
+    assert table.column("test accuracy %") == ["91.0 ± 1.0"]
+    assert results.final_table(["loss"]).rows[0][1].count("±") == 1
+    with pytest.raises(ValueError, match="keys: each must be one of"):
+        results.final_table(["speed"])
+
+
+def test_paper_row_shows_the_arms_asked_for():
+    results = results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.90, 0.91, 0.92))},
+        "full C3": {str(i): record(a) for i, a in enumerate((0.95, 0.96, 0.97))},
+    })
+    baseline = results.paper().column("result")
+    assert baseline == ["1% error", "paper: 91.0 ± 1.0 test accuracy % (9.00% test error)"]
+    every = results.paper("all")
+    assert every.column("result")[1:] == [
+        "paper: 91.0 ± 1.0 test accuracy % (9.00% test error)",
+        "full C3: 96.0 ± 1.0 test accuracy % (4.00% test error)",
+    ]
+    assert every.column("setting")[1:] == [TINY.differs, "(the same)"]
+    assert results.paper(["full C3"]).column("result")[1].startswith("full C3: 96.0")
+    with pytest.raises(ValueError, match="has the arms"):
+        results.paper(["no such arm"])
+
+
 def test_steps_to_training_error():
     steps = dataclasses.replace(TINY, metric="steps_to_train_error", target_train_error=0.25)
     runs = {
@@ -264,7 +294,10 @@ def test_stored_result_matches_its_experiment(path):
         seeds = results.seeds(arm.name)
         assert len(seeds) >= E.MIN_SEEDS, f"{arm.name}: {len(seeds)} seeds"
         assert set(setting.seeds) <= set(seeds), f"{arm.name}: seeds {seeds}"
-        model = E.build_arm(experiment, arm, profile, native, 10) if rebuild else None
+        donor = None
+        if rebuild and arm.init_from:  # its weights are copied in; the donor's shapes must fit
+            donor = E.build_arm(experiment, arm.init_from, profile, native, 10).layers[-1]
+        model = E.build_arm(experiment, arm, profile, native, 10, donor) if rebuild else None
         params = model.count_params() if rebuild else None
         for seed, run in results.runs[arm.name].items():
             if rebuild:

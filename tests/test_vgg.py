@@ -295,5 +295,9 @@ def test_kernel_initializer_option():
     init = model.get_layer("block1_conv1").kernel_initializer
     assert type(init).__name__ == "HeNormal"
     assert type(model.get_layer("fc1").kernel_initializer).__name__ == "HeNormal"
+    post = vgg("A", input_shape=(32, 32, 3), classes=10, width=0.125, kernel_initializer="uniform")
+    kernel = post.get_layer("block1_conv1").kernel_initializer
+    assert type(kernel).__name__ == "RandomUniform"
+    assert (kernel.minval, kernel.maxval) == (-0.05, 0.05)  # fixed, whatever the fan-in
     with pytest.raises(ValueError, match="`kernel_initializer` must be one of"):
         vgg("A", input_shape=(32, 32, 3), kernel_initializer="zeros")

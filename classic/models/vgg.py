@@ -29,7 +29,7 @@ CONFIGS = {
     "E": [[64, 64], [128, 128], [256] * 4, [512] * 4, [512] * 4],
 }
 FC_UNITS = (4096, 4096)
-INITIALIZERS = ("glorot_uniform", "he_normal")
+INITIALIZERS = ("glorot_uniform", "he_normal", "uniform")
 
 # Model names: keras.applications' for D and E (vgg16, vgg19), the weight-layer count for the rest.
 MODEL_NAMES = {
@@ -86,7 +86,8 @@ def vgg(
       procedure (the paper trained A first and copied its layers into the deeper nets).
     * ``kernel_initializer="glorot_uniform"`` (Keras' default, the paper's "procedure of Glorot
       and Bengio"); ``"he_normal"`` is He et al.'s 2015 initialization for ReLU networks, which
-      came after VGG and starts deep plain stacks that Glorot's leaves stalled.
+      came after VGG; ``"uniform"`` is the post's choice, Keras' fixed range of -0.05 to 0.05
+      whatever a layer's fan-in. Notebook 4 trains a plain D from each.
     * A-LRN: local response normalization after the first convolution (Table 1) with AlexNet's
       parameters (Section 2.1), which are ``classic.layers.LocalResponseNormalization``'s defaults.
     * ``batch_norm=False``: VGG predates batch normalization (Ioffe and Szegedy, 2015);
