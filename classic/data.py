@@ -24,6 +24,8 @@ import tempfile
 import threading
 import urllib.parse
 import urllib.request
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,7 @@ __all__ = [
     "load",
     "load_for",
     "augmentation",
+    "check_arrays",
     "preprocessing",
     "write_copy",
     "main",
@@ -348,6 +351,59 @@ def _split(n, validation, seed, limit):
     return order[n_val:], order[:n_val]
 
 
+# ---------------------------------------------------------------- checking arrays
+
+_CHANNELS = {"digits": 1, "mnist": 1, "fashion_mnist": 1, "cifar10": 3}
+
+
+def check_arrays(name, x_train, y_train, x_test, y_test, where):
+    """Check a data set's four arrays before anything trains on them.
+
+    ``where`` names where they came from (a file, a download, the arguments of a call), and
+    every error names it, the array, what is wrong and what is accepted: uint8 images, NHW or
+    NHWC, of the data set's native size and channels, the same in the training and test part;
+    one integer label per image, within the data set's classes. Raises ValueError.
+    """
+    height, width = _NATIVE_SIZE[name]
+    channels, classes = _CHANNELS[name], len(CLASS_NAMES[name])
+    kind = "grey" if channels == 1 else "colour"
+    for part, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        x, y = np.asarray(x), np.asarray(y)
+        if x.dtype != np.uint8:
+            raise ValueError(
+                f"{where}: x_{part} must hold uint8 pixel values (0-255). "
+                f"Received: dtype {x.dtype}"
+            )
+        shape = x.shape[1:3] if x.ndim in (3, 4) else None
+        found = (1 if x.ndim == 3 else x.shape[-1]) if shape else None
+        if shape != (height, width) or found != channels:
+            accepted = (f"(n, {height}, {width}, 3)" if channels == 3
+                        else f"(n, {height}, {width}) or (n, {height}, {width}, 1)")
+            raise ValueError(
+                f"{where}: x_{part} must hold {name}'s {height}x{width} {kind} images, shaped "
+                f"{accepted}. Received: shape {x.shape}"
+            )
+        if len(x) == 0:
+            raise ValueError(f"{where}: x_{part} holds no images. Received: shape {x.shape}")
+        if not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(
+                f"{where}: y_{part} must hold integer class labels 0 to {classes - 1}. "
+                f"Received: dtype {y.dtype}"
+            )
+        if y.size != len(x) or (y.ndim > 1 and y.size != y.shape[0]):
+            raise ValueError(
+                f"{where}: y_{part} must hold one label per image ({len(x):,}). "
+                f"Received: shape {y.shape}"
+            )
+        low, high = int(y.min()), int(y.max())
+        if low < 0 or high >= classes:
+            raise ValueError(
+                f"{where}: y_{part} must hold labels 0 to {classes - 1} ({name}'s {classes} "
+                f"classes). Received: labels from {low} to {high}"
+                + (" (labels counted from 1? subtract 1)" if low == 1 and high == classes else "")
+            )
+
+
 # ---------------------------------------------------------------- sources
 
 
@@ -376,18 +432,36 @@ def _local_folder(data_dir):
     return None, None
 
 
-def _read_copy(path):
-    """Read a local copy: uint8 x_train, y_train, x_test, y_test and a `note` string."""
-    with np.load(path, allow_pickle=False) as f:
-        missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in f.files]
-        if missing:
-            raise ValueError(
-                f"The local copy {path} lacks {', '.join(missing)}; a copy holds x_train, "
-                f"y_train, x_test, y_test and note. Received: arrays {', '.join(f.files)}"
-            )
-        arrays = [f[k] for k in ("x_train", "y_train", "x_test", "y_test")]
-        note = str(f["note"]) if "note" in f.files else None
+def _read_copy(path, name):
+    """Read and check a local copy: uint8 x_train, y_train, x_test, y_test and a `note`."""
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            missing = [k for k in ("x_train", "y_train", "x_test", "y_test") if k not in f.files]
+            if missing:
+                raise ValueError(
+                    f"The local copy {path} lacks {', '.join(missing)}; a copy holds x_train, "
+                    f"y_train, x_test, y_test and note. Received: arrays {', '.join(f.files)}"
+                )
+            arrays = [f[k] for k in ("x_train", "y_train", "x_test", "y_test")]
+            note = str(f["note"]) if "note" in f.files else None
+    except ValueError as err:
+        if str(err).startswith("The local copy"):
+            raise
+        raise _unreadable(path, name, err) from err
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        raise _unreadable(path, name, err) from err
+    check_arrays(name, *arrays, where=f"The local copy {path}")
     return (arrays[0], arrays[1]), (arrays[2], arrays[3]), note
+
+
+def _unreadable(path, name, err):
+    return DatasetUnavailable(
+        f"The local copy {path} cannot be read ({type(err).__name__}: {err}); it may have been "
+        "cut short in transfer. Write it again with `python -m classic.data download DIR` on a "
+        "machine with network, or remove it to download the data set instead.",
+        name=name,
+        reason=f"the local copy {path.name} cannot be read",
+    )
 
 
 def _reachable(host, port=443, timeout=_CONNECT_TIMEOUT):
@@ -563,7 +637,7 @@ def load(
         folder, setting = _local_folder(data_dir)
         path = folder / f"{name}.npz" if folder is not None else None
         if path is not None and path.is_file():
-            (x_train, y_train), (x_test, y_test), note = _read_copy(path)
+            (x_train, y_train), (x_test, y_test), note = _read_copy(path, name)
             # the folder's name, not its path: notebooks print this, and paths are private
             source = f"the local copy {setting}/{path.name}"
         else:
@@ -574,6 +648,7 @@ def load(
                 if verbose:
                     print(f"{name}: no local copy at {path}; trying keras.datasets")
             (x_train, y_train), (x_test, y_test) = _download(name, local_note)
+            check_arrays(name, x_train, y_train, x_test, y_test, f"keras.datasets.{name}")
             source = f"keras.datasets.{name} (download)"
 
     train, val = _split(len(x_train), validation, seed, limit)
@@ -721,6 +796,7 @@ def write_copy(folder, name, x_train, y_train, x_test, y_test, note):
                 f"Received: labels from {y.min()} to {y.max()}"
             )
         arrays[f"x_{key}"], arrays[f"y_{key}"] = x, y.astype(np.uint8)
+    check_arrays(name, x_train, y_train, x_test, y_test, f"write_copy({name!r})")
     folder = Path(folder).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.npz"
@@ -836,7 +912,7 @@ def main(argv=None):
     if failed:
         print(
             f"Could not download {', '.join(failed)}: run this on a machine that reaches the "
-            "keras.datasets hosts, then copy DIR here.",
+            f"keras.datasets hosts, then copy its folder here, to {Path(args.dir).expanduser()}.",
             file=sys.stderr,
         )
         return 1

@@ -539,6 +539,24 @@ LOW_BAND, HIGH_BAND = 0.15, 0.35
 """Radial frequency bands of a filter, in cycles per input pixel (0.5 is the finest there is)."""
 
 
+def signal_by_layer(model, images, layers: Sequence[str]) -> dict[str, float]:
+    """Root mean square of each of ``layers``' outputs for ``images`` (and of the images,
+    under "input"): how the signal's scale travels through an untrained or trained network."""
+    import keras
+
+    missing = [name for name in layers if name not in {layer.name for layer in model.layers}]
+    if missing:
+        raise ValueError(f"layers: {model.name} has no layer {', '.join(map(repr, missing))}. "
+                         f"Received: layers={list(layers)}")
+    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layers])
+    outputs = probe.predict(np.asarray(images), verbose=0)
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    rms = {"input": float(np.sqrt(np.mean(np.square(np.asarray(images, dtype="float64")))))}
+    for name, out in zip(layers, outputs, strict=True):
+        rms[name] = float(np.sqrt(np.mean(np.square(np.asarray(out, dtype="float64")))))
+    return rms
+
+
 def first_layer_filters(model, data) -> dict[str, float]:
     """ZF-Net's Figure 6 argument, measured on the first convolution of a trained ``model``.
 
@@ -776,7 +794,7 @@ class Results:
         for i, name in enumerate(shown):
             ours = f"{name}: {_mean_sd(self.values(name), self._decimals)} {self.metric_label}"
             if e.metric == "test_accuracy" and self.values(name):
-                ours += f" ({100 - np.mean(self.values(name)):.2f}% test error)"
+                ours += f" ({100 - np.mean(self.values(name)):.1f}% test error)"
             rows.append([f"here ({self.profile} profile)" if i == 0 else "",
                          ours, e.differs if i == 0 else "(the same)"])
         return Table(["", "result", "setting"], rows, title=e.claim)
@@ -1074,6 +1092,43 @@ def _progress(done: int, total: int, text: str) -> None:
     print(f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{total} {text}", flush=True)
 
 
+class _EpochLog:
+    """The history of an arm-seed's finished epochs, written beside its backup after every
+    epoch, so that a run resumed from the backup can give the whole history."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.seconds = 0.0
+
+    def read(self) -> dict:
+        try:
+            stored = json.loads(self.path.read_text())
+            history = {k: list(v) for k, v in stored["history"].items()}
+            self.seconds = float(stored.get("seconds", 0.0))
+            return history
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def start(self, earlier: dict):
+        import keras
+
+        log = self
+
+        class Callback(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                self.history = {k: list(v) for k, v in earlier.items()}
+                self.clock = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                for key, value in (logs or {}).items():
+                    self.history.setdefault(key, []).append(float(value))
+                seconds = log.seconds + time.perf_counter() - self.clock
+                log.path.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomically(log.path, {"history": self.history, "seconds": seconds})
+
+        return Callback()
+
+
 def run(
     experiment,
     profile: str | None = None,
@@ -1090,8 +1145,10 @@ def run(
 
     ``save=True`` (what the command line does) writes ``results/<profile>/<name>.json`` after
     every arm-seed and skips the arm-seeds it already holds, so a killed run continues where it
-    stopped (an arm-seed cut off half-way starts again from its first epoch, so that every
-    stored history is whole); ``fresh=True`` starts the file over. Without ``save`` (a
+    stopped. An arm-seed cut off half-way resumes at its next epoch: ``classic.train.fit`` keeps
+    a backup every epoch, and the epochs' history goes beside it
+    (``backup_root()/<run name>.history.json``), so every stored history is whole and a hard
+    kill loses at most one epoch. ``fresh=True`` starts the file over. Without ``save`` (a
     notebook's live run) nothing is written, and the trained networks are kept in the result.
     A live run whose data cannot be had (offline, no local copy) uses the ci setting instead.
     """
@@ -1165,18 +1222,23 @@ def run(
     clock = time.perf_counter()
     donors = {a.init_from for a in experiment.arms if a.init_from}
 
-    def train_one(arm, seed):
-        """Train one arm-seed from its first epoch (dropping any half-run backup)."""
-        run_name = (f"experiment-{experiment.name}-{chosen.name}-{fingerprint}-"
-                    f"{experiment.arms.index(arm)}-{seed}")
+    def train_one(arm, seed, *, resume=True):
+        """Train one arm-seed; one cut off half-way resumes at its next epoch (``resume``)."""
+        run_name = (f"experiment-{experiment.name}-{chosen.name}-{s.data}-{fingerprint}-"
+                    f"{experiment.arms.index(arm)}-{seed}")  # the data: an offline fallback
+        backup = classic.train.backup_root() / run_name
+        log = _EpochLog(backup.with_name(f"{run_name}.history.json"))
+        earlier = log.read() if resume and backup.is_dir() else {}
+        if not earlier:  # nothing to resume from: the backup, if any, is dropped with it
+            shutil.rmtree(backup, ignore_errors=True)
+            log.path.unlink(missing_ok=True)
         keras.utils.clear_session(free_memory=True)
-        shutil.rmtree(classic.train.backup_root() / run_name, ignore_errors=True)
         donor = None
         if arm.init_from:
             donor = models.get(arm.init_from, {}).get(int(seed))
             if donor is None:  # stored as finished in an earlier run: train it again, unrecorded
                 donor = train_one(experiment.arm(arm.init_from), seed).model.layers[-1]
-        return classic.train.fit(
+        result = classic.train.fit(
             lambda: build_arm(
                 experiment, arm, chosen.name, data.input_shape, data.num_classes, donor
             ),
@@ -1188,7 +1250,23 @@ def run(
             seed=int(seed),
             run_name=run_name,
             verbose=0,
+            callbacks=[log.start(earlier)],
         )
+        first = result.epochs[0] if result.epochs else s.epochs
+        if first != len(next(iter(earlier.values()), [])):
+            # the backup and the log disagree (killed between the two writes): start over
+            log.path.unlink(missing_ok=True)
+            if not resume:
+                raise RuntimeError(f"the backup of {run_name} could not be removed; delete "
+                                   f"{backup} and run again")
+            return train_one(arm, seed, resume=False)
+        log.path.unlink(missing_ok=True)
+        if earlier:
+            history = {k: earlier.get(k, []) + result.history.get(k, [])
+                       for k in set(earlier) | set(result.history)}
+            result = dataclasses.replace(result, history=history,
+                                         seconds=result.seconds + log.seconds)
+        return result
 
     for arm, seed in todo:
         if verbose:

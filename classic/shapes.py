@@ -345,6 +345,19 @@ def _arithmetic(layer, in_shapes):
     return None
 
 
+# Layers that only move values: their outputs can be views of values already counted, so the
+# activation memory counts nothing for them (Dropout passes its input through at test time).
+MOVES_ONLY = ("Flatten", "Reshape", "Permute", "Concatenate", "ZeroPadding2D", "Cropping2D",
+              "Dropout", "SpatialDropout2D", "Identity")
+
+
+def counts_activations(layer) -> bool:
+    """Whether ``layer``'s output counts in the activation memory: the input, and every layer
+    that computes new values (convolutions, dense layers, pooling, normalizations, activations,
+    additions); not the layers of ``MOVES_ONLY``."""
+    return type(layer).__name__ not in MOVES_ONLY
+
+
 def _layer_rows(model) -> list[LayerRow]:
     fields: dict[str, Field | None] = {}
     rows = []
@@ -393,7 +406,8 @@ def _layer_rows(model) -> list[LayerRow]:
                 formula_params=formula_params,
                 keras_params=keras_params,
                 macs=macs,
-                activation_bytes=activation_memory(keras_shape) if all(keras_shape) else 0,
+                activation_bytes=(activation_memory(keras_shape)
+                                  if all(keras_shape) and counts_activations(layer) else 0),
                 field=field,
             )
         )
@@ -411,7 +425,12 @@ class Totals:
 
 
 def totals(model) -> Totals:
-    """Parameters, MACs per image and float32 activation bytes per image of a whole model."""
+    """Parameters, MACs per image and float32 activation bytes per image of a whole model.
+
+    The activation bytes add up the input and every output a layer computes, one image in
+    float32; layers that only move values (``MOVES_ONLY``: Flatten, Concatenate, ZeroPadding2D,
+    Dropout, ...) add nothing. One rule for every network, so towers joined by a concatenation
+    or a padded pooling layer cost what they compute, not what they copy."""
     rows = _layer_rows(model)
     trainable = sum(math.prod(w.shape) for w in model.trainable_weights)
     return Totals(
@@ -423,27 +442,32 @@ def totals(model) -> Totals:
 
 
 def table(model, title: str | None = None) -> Table:
-    """Every layer's output shape and parameters by hand next to Keras', with MACs, memory, RF.
+    """Every layer's output shape and parameters, checked by hand, with MACs, memory and RF.
 
-    Raises ArithmeticMismatch where a hand formula disagrees with Keras. Activation memory is for
-    one image in float32; RF is the receptive field in input pixels and jump its stride there.
+    Each layer's output shape and parameter count are worked out by the hand formulas and
+    compared with Keras': the table raises ArithmeticMismatch where they disagree, so a value
+    shown was found by both ("checked": yes), or by Keras alone where the course has no formula
+    for that kind of layer ("Keras only"). Activation memory is for one image in float32, by
+    :func:`totals`' rule ("-" for a layer that only moves values); RF is the receptive field in
+    input pixels and jump its stride there.
     """
     rows = _layer_rows(model)
-    columns = ["layer", "type", "window", "output (formula)", "output (Keras)",
-               "params (formula)", "params (Keras)", "MACs", "activations KiB", "RF", "jump"]
+    columns = ["layer", "type", "window", "output", "params", "checked", "MACs",
+               "activations KiB", "RF", "jump"]
     cells = [
         [
-            r.name, r.kind, r.window, _shape_str(r.formula_shape), _shape_str(r.keras_shape),
-            r.formula_params, r.keras_params, r.macs, round(r.activation_bytes / 1024, 1),
+            r.name, r.kind, r.window, _shape_str(r.keras_shape), r.keras_params,
+            "yes" if r.formula_shape is not None else "Keras only", r.macs,
+            round(r.activation_bytes / 1024, 1) if r.activation_bytes else None,
             r.field.size if r.field else None, r.field.jump if r.field else None,
         ]
         for r in rows
     ]
     total = totals(model)
-    known = [r.formula_params for r in rows]
-    formula_total = None if None in known else sum(known)
-    cells.append(["total", "", "", "", "", formula_total,
-                  total.params, total.macs, round(total.activation_bytes / 1024, 1), None, None])
+    unchecked = sum(r.formula_params is None for r in rows)
+    cells.append(["total", "", "", "", total.params,
+                  "yes" if not unchecked else f"{len(rows) - unchecked} of {len(rows)} layers",
+                  total.macs, round(total.activation_bytes / 1024, 1), None, None])
     return Table(columns, cells, title=title or f"{model.name}: shapes, parameters and costs")
 
 

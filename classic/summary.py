@@ -245,7 +245,7 @@ class Measures:
     weight_layers: int
     params: int
     macs: int
-    activation_bytes: int  # float32, every layer's output summed (classic.shapes.totals)
+    activation_bytes: int  # float32, what the layers compute (classic.shapes.totals' rule)
 
 
 def measure(model) -> Measures:
@@ -267,7 +267,7 @@ def facts(names=None, *, verbose: bool = False) -> Table:
 
     Columns: the paper's venue and year, the input, the depth the paper states next to
     :func:`depth` counted in the model, all :func:`weight_layers`, parameters, MACs per image
-    (x10^9) and float32 activation memory per image (MiB, every layer's output summed). Each
+    (x10^9) and float32 activation memory per image (MiB, by classic.shapes.totals' rule). Each
     network is built, measured and dropped in turn (``names``: a subset of :data:`PAPERS`).
     """
     rows = []

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import shutil
 import sys
 import time
 from collections.abc import Iterable
@@ -355,6 +356,100 @@ def _check_data(data) -> None:
         raise ValueError("data: x_train is empty. Received: 0 training images")
 
 
+class _BackupAndRestore(keras.callbacks.BackupAndRestore):
+    """Keras' BackupAndRestore, except that a backup that cannot be restored (cut short, or
+    left by another network under the same run name) is reported once and replaced by a
+    fresh start, instead of failing every rerun."""
+
+    def on_train_begin(self, logs=None):
+        optimizer = getattr(self.model, "optimizer", None)
+        state = list(self.model.weights) + list(getattr(optimizer, "variables", []) or [])
+        saved = [keras.ops.convert_to_numpy(v) for v in state]
+        try:
+            super().on_train_begin(logs)
+        except Exception as err:  # noqa: BLE001 - any unreadable backup: start afresh
+            for variable, value in zip(state, saved, strict=True):
+                variable.assign(value)  # a half-done restore must not leave foreign weights
+            self.model._initial_epoch = None
+            self._current_epoch = 0
+            print(
+                f"The backup in {self.backup_dir} cannot be restored ({type(err).__name__}: "
+                f"{str(err)[:200]}); it may be cut short or belong to another network. "
+                "Starting this run afresh; the backup is replaced from its first epoch."
+            )
+            shutil.rmtree(self.backup_dir, ignore_errors=True)
+
+
+def _model_io(model):
+    """The model's input shape (without the batch) and its first output's classes, or None
+    where the model does not know them yet (a subclassed model before its first call)."""
+    try:
+        shape = tuple(model.inputs[0].shape[1:])
+        classes = model.outputs[0].shape[-1]
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None, None
+    return shape, classes
+
+
+def _check_against_model(model, data, *, labels: bool = True) -> None:
+    """Images the model's input takes and labels its output can predict, in every split,
+    checked before any training: on a GPU, labels out of range give no error, only a NaN or
+    meaningless loss."""
+    shape, classes = _model_io(model)
+    for split in ("train", "val", "test"):
+        x, y = getattr(data, f"x_{split}", None), getattr(data, f"y_{split}", None)
+        if _size(x) == 0:
+            continue
+        x, y = np.asarray(x), np.asarray(y)
+        if shape is not None and len(shape) == 3 and shape[-1] == 1 and x.ndim == 3:
+            x = x[..., None]  # (n, h, w) grey images: Keras adds the channel axis itself
+        if shape is not None and len(x.shape) == len(shape) + 1 and any(
+            want is not None and got != want for got, want in zip(x.shape[1:], shape, strict=True)
+        ):
+            hints = []
+            if len(shape) == 3 and shape[0] == shape[1] and x.shape[1:3] != shape[:2]:
+                hints.append(f"image_size={shape[0]}")
+            if len(shape) == 3 and x.shape[-1] != shape[-1]:
+                hints.append(f"channels={shape[-1]}")
+            hint = f"; load the data with {' and '.join(hints)}" if hints else ""
+            raise ValueError(
+                f"data: x_{split} holds images of shape {x.shape[1:]}, but {model.name} takes "
+                f"{shape}{hint}, or build the model with input_shape={x.shape[1:]}."
+            )
+        if shape is not None and len(x.shape) != len(shape) + 1:
+            raise ValueError(
+                f"data: x_{split} has shape {x.shape}, but {model.name} takes batches of "
+                f"{shape}. Received: {x.ndim} dimensions, expected {len(shape) + 1}"
+            )
+        if np.issubdtype(x.dtype, np.floating):
+            bad = int(x.size - np.count_nonzero(np.isfinite(x)))
+            if bad:
+                raise ValueError(
+                    f"data: x_{split} holds {bad:,} NaN or infinite pixel values; accepted: "
+                    "finite numbers (classic.data gives images in [0, 1])."
+                )
+        elif not np.issubdtype(x.dtype, np.integer):
+            raise ValueError(f"data: x_{split} must hold numbers. Received: dtype {x.dtype}")
+        if np.issubdtype(y.dtype, np.floating) and np.isfinite(y).all():
+            if not np.array_equal(y, np.round(y)):
+                raise ValueError(
+                    f"data: y_{split} must hold integer class labels. Received: values such "
+                    f"as {float(y[y != np.round(y)].reshape(-1)[0]):g}"
+                )
+        elif not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(
+                f"data: y_{split} must hold integer class labels. Received: dtype {y.dtype}"
+            )
+        low, high = y.min(), y.max()
+        if labels and classes is not None and (low < 0 or high >= classes):
+            from_one = low == 1 and high == classes
+            raise ValueError(
+                f"data: y_{split} holds labels from {low:g} to {high:g}, but {model.name}'s "
+                f"output has {classes} classes, so labels must run from 0 to {classes - 1}"
+                + ("; labels counted from 1? subtract 1." if from_one else ".")
+            )
+
+
 def _resolve_verbose(verbose):
     """``"auto"`` shows Keras' progress bar where someone watches, one line an epoch in logs."""
     if verbose != "auto":
@@ -605,6 +700,9 @@ def fit(
     else:
         strat = _strategy_for_ready_model(model, strategy)
 
+    # labels are class indices only under the loss fit chooses; a user's compiled loss may differ
+    _check_against_model(model, data,
+                         labels=not model.compiled or getattr(model, _COMPILED_HERE, False))
     if not model.built:  # BackupAndRestore needs the weights to exist
         with strat.scope():
             model.build((None, *np.shape(x_train)[1:]))
@@ -701,7 +799,7 @@ def fit(
         batch_size=batch_size,
         epochs=epochs,
         validation_data=validation,
-        callbacks=[keras.callbacks.BackupAndRestore(str(backup)), throughput, *callbacks],
+        callbacks=[_BackupAndRestore(str(backup)), throughput, *callbacks],
         verbose=verbose,
     )
     seconds = time.perf_counter() - start

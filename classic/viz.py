@@ -7,8 +7,10 @@ it), and they are not kept open by pyplot.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import html
+import importlib
 import importlib.util
 import math
 import os
@@ -37,14 +39,15 @@ GRAPHVIZ_MAX_PIXELS = 32767  # Graphviz scales bitmaps down to fit this many pix
 DEEP_NETWORK_LAYERS = 60  # above this, a whole-network diagram is too tall to read
 INSTALL_HINT = (
     "Graphviz is not installed, so no diagram is drawn (the rest of the notebook works "
-    "without it): install it with `apt-get install graphviz` (Linux, Colab), "
-    "`brew install graphviz` (macOS) or `conda install graphviz`, then rerun this cell."
+    "without it): install it with `sudo apt-get install graphviz` (Debian, Ubuntu), "
+    "`brew install graphviz` (macOS) or `conda install graphviz` (Colab has it already), "
+    "then rerun this cell."
 )
 PYDOT_HINT = (
     "pydot is not installed, so no diagram is drawn (the rest of the notebook works "
     "without it): install it with `pip install pydot`, and Graphviz with "
-    "`apt-get install graphviz` (Linux, Colab), `brew install graphviz` (macOS) "
-    "or `conda install graphviz`, then rerun this cell."
+    "`sudo apt-get install graphviz` (Debian, Ubuntu), `brew install graphviz` (macOS) "
+    "or `conda install graphviz` (Colab has it already), then rerun this cell."
 )
 _CELL_INCHES = 1.5  # side of one image in a grid
 _SEPARATORS = "_/."  # what separates the parts of a hierarchical layer name
@@ -716,3 +719,36 @@ def bubble_chart(
     note = f"bubble area: {size_label} (largest {ss.max():,.0f})"
     axes.set_title(f"{title}\n{note}" if title else note, fontsize=10)
     return figure
+
+
+def summary(model, *, shortest: int = 80, longest: int = 200) -> None:
+    """``model.summary()`` at the narrowest line length (from ``shortest``, in steps of 10) at
+    which no layer name, type or connection is cut short ("…"), so the table stays readable and
+    the same from run to run."""
+    shortest = _positive_int(shortest, "shortest")
+    longest = _positive_int(longest, "longest")
+    if longest < shortest:
+        raise ValueError(f"Argument `longest` must be at least `shortest` ({shortest}). "
+                         f"Received: longest={longest}")
+    text, columns = "", os.environ.get("COLUMNS")
+    try:
+        quiet = importlib.import_module("IPython.utils.capture").capture_output
+    except ImportError:
+        quiet = contextlib.nullcontext
+    try:
+        for length in range(shortest, longest + 1, 10):
+            # Keras renders the table with rich, which crops it at COLUMNS when captured.
+            os.environ["COLUMNS"] = str(length + 1)
+            lines: list[str] = []
+            with quiet():  # in Jupyter, rich would display an empty block for every try
+                model.summary(line_length=length, print_fn=lambda line, *_, into=lines, **__:
+                              into.append(line))
+            text = "\n".join(lines)
+            if "…" not in text:
+                break
+    finally:
+        if columns is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = columns
+    print(text)

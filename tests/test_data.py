@@ -346,7 +346,7 @@ def test_folder_without_the_file_falls_through_to_download(
     x = np.zeros((10, 28, 28), np.uint8)
     monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: True)
     monkeypatch.setattr(
-        keras_datasets.mnist, "load_data", lambda: ((x, np.zeros(10)), (x, x[:, 0, 0]))
+        keras_datasets.mnist, "load_data", lambda: ((x, np.zeros(10, np.uint8)), (x, x[:, 0, 0]))
     )
     ds = data.load("mnist", data_dir=empty, validation=0.5)
     assert ds.source == "keras.datasets.mnist (download)"
@@ -425,7 +425,7 @@ def test_load_for_bad_arguments(nothing_loads, args, match):
 
 def test_write_copy_round_trip_and_format(tmp_path):
     folder = tmp_path / "a" / "b"
-    x = np.arange(2 * 4 * 4 * 3, dtype=np.uint8).reshape(2, 4, 4, 3)
+    x = (np.arange(2 * 32 * 32 * 3) % 256).astype(np.uint8).reshape(2, 32, 32, 3)
     path = data.write_copy(folder, "cifar10", x, [[3], [5]], x[:1], [[9]], "Two images.")
     assert path == folder / "cifar10.npz"
     assert os.listdir(folder) == ["cifar10.npz"]  # no temporary file left

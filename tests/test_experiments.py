@@ -153,11 +153,11 @@ def test_paper_row_shows_the_arms_asked_for():
         "full C3": {str(i): record(a) for i, a in enumerate((0.95, 0.96, 0.97))},
     })
     baseline = results.paper().column("result")
-    assert baseline == ["1% error", "paper: 91.0 ± 1.0 test accuracy % (9.00% test error)"]
+    assert baseline == ["1% error", "paper: 91.0 ± 1.0 test accuracy % (9.0% test error)"]
     every = results.paper("all")
     assert every.column("result")[1:] == [
-        "paper: 91.0 ± 1.0 test accuracy % (9.00% test error)",
-        "full C3: 96.0 ± 1.0 test accuracy % (4.00% test error)",
+        "paper: 91.0 ± 1.0 test accuracy % (9.0% test error)",
+        "full C3: 96.0 ± 1.0 test accuracy % (4.0% test error)",
     ]
     assert every.column("setting")[1:] == [TINY.differs, "(the same)"]
     assert results.paper(["full C3"]).column("result")[1].startswith("full C3: 96.0")
@@ -212,6 +212,38 @@ def test_run_stores_resumes_and_never_redoes_a_seed(tmp_path, monkeypatch):
     assert again["runs"]["paper"]["0"] == one
     assert sorted(again["runs"]["full C3"]) == ["0", "1"]
     assert E.load(TINY, "ci", root=tmp_path).seeds("paper") == [0, 1]
+
+
+def test_an_arm_seed_cut_off_half_way_resumes_at_its_next_epoch(tmp_path, monkeypatch):
+    """A run killed after the first of two epochs loses no finished epoch: the second run
+    trains epoch 2 only, from the backup, and stores the whole history."""
+    real_fit = train.fit
+    started = []
+
+    class Killed(Exception):
+        pass
+
+    class KillAfterFirstEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            raise Killed  # after the backup and the epoch log of epoch 0 were written
+
+    def fit(*args, **kwargs):
+        if not started:
+            kwargs["callbacks"] = [*kwargs.get("callbacks", ()), KillAfterFirstEpoch()]
+        started.append(kwargs["seed"])
+        result = real_fit(*args, **kwargs)
+        started.append(result.epochs)
+        return result
+
+    monkeypatch.setattr(train, "fit", fit)
+    with pytest.raises(Killed):
+        E.run(TINY, "ci", seeds=[0], arms=["paper"], save=True, root=tmp_path, verbose=False)
+    assert list((tmp_path / "backups").glob("*.history.json"))  # the epoch log survived
+    E.run(TINY, "ci", seeds=[0], arms=["paper"], save=True, root=tmp_path, verbose=False)
+    assert started == [0, 0, [1]]  # the rerun trained only the second epoch
+    stored = json.loads((tmp_path / "ci" / "tiny.json").read_text())["runs"]["paper"]["0"]
+    assert len(stored["history"]["loss"]) == len(stored["steps"]) == 2
+    assert not list((tmp_path / "backups").iterdir())  # backup and log removed once stored
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
@@ -344,6 +376,20 @@ def test_first_layer_filters_by_hand():
     measured = E.first_layer_filters(model, types.SimpleNamespace(x_test=images))
     assert measured == {"dead": pytest.approx(1 / 3), "low": pytest.approx(2 / 3),
                         "high": pytest.approx(1 / 3), "mid": 0.0}
+
+
+def test_signal_by_layer_by_hand():
+    inputs = keras.Input((2,))
+    doubled = keras.layers.Dense(2, use_bias=False, name="double",
+                                 kernel_initializer=keras.initializers.Identity(2.0))(inputs)
+    relu = keras.layers.ReLU(name="relu")(doubled)
+    model = keras.Model(inputs, relu)
+    images = np.array([[3.0, -4.0], [0.0, 0.0]], dtype="float32")
+    rms = E.signal_by_layer(model, images, ["double", "relu"])
+    # input: sqrt((9 + 16) / 4) = 2.5; doubled: 5; after the ReLU only 6 is left: sqrt(36 / 4) = 3
+    assert rms == pytest.approx({"input": 2.5, "double": 5.0, "relu": 3.0})
+    with pytest.raises(ValueError, match="has no layer 'conv9'"):
+        E.signal_by_layer(model, images, ["conv9"])
 
 
 def test_validation_by_position_splits_by_file_position():

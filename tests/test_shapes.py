@@ -129,21 +129,24 @@ def test_table_matches_hand_arithmetic():
     table = shapes.table(model)
     rows = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
     # a: 'same' 3x3 keeps 32x32; (27 + 1) * 8 = 224 parameters; 32*32*8*27 MACs.
-    assert rows["a"]["output (formula)"] == "32x32x8"
-    assert rows["a"]["params (formula)"] == 224
+    assert rows["a"]["output"] == "32x32x8" and rows["a"]["checked"] == "yes"
+    assert rows["a"]["params"] == 224
     assert rows["a"]["MACs"] == 32 * 32 * 8 * 27
     # b: (32 - 5) // 2 + 1 = 14.
-    assert rows["b"]["output (Keras)"] == "14x14x8"
+    assert rows["b"]["output"] == "14x14x8"
     assert rows["b"]["RF"] == 3 + 4 * 1 and rows["b"]["jump"] == 2
-    # c: 1x1/2 on 32 -> 16; Cropping2D has no formula here, so it shows "-".
-    assert rows["crop"]["output (formula)"] == "-" and rows["crop"]["output (Keras)"] == "14x14x8"
-    assert rows["join"]["output (formula)"] == "14x14x16"
-    assert rows["bn"]["params (formula)"] == 64  # 4 * 16
-    assert rows["fc"]["params (formula)"] == 170
+    # c: 1x1/2 on 32 -> 16; Cropping2D has no formula here, so Keras alone gives its shape.
+    assert rows["crop"]["checked"] == "Keras only" and rows["crop"]["output"] == "14x14x8"
+    assert rows["join"]["output"] == "14x14x16" and rows["join"]["checked"] == "yes"
+    assert rows["bn"]["params"] == 64  # 4 * 16
+    assert rows["fc"]["params"] == 170
+    # Layers that only move values count no activation memory.
+    assert rows["join"]["activations KiB"] is None and rows["crop"]["activations KiB"] is None
+    assert rows["bn"]["activations KiB"] == round(14 * 14 * 16 * 4 / 1024, 1)
     assert rows["fc"]["RF"] is None  # no spatial layout left
     total = rows["total"]
-    assert total["params (Keras)"] == 224 + (5 * 5 * 8 + 1) * 8 + (8 + 1) * 8 + 64 + 170
-    assert total["params (formula)"] is None  # the crop layers have no formula
+    assert total["params"] == 224 + (5 * 5 * 8 + 1) * 8 + (8 + 1) * 8 + 64 + 170
+    assert total["checked"] == f"{len(table.rows) - 3} of {len(table.rows) - 1} layers"  # 2 crops
     # Plain text and HTML both show the table.
     assert "14x14x16" in str(table) and "<table>" in table._repr_html_()
 
@@ -168,8 +171,22 @@ def test_totals():
     assert total.params == 20 + 8 + 219
     assert total.trainable_params == 20 + 4 + 219
     assert total.macs == 648 + 216
-    # Float32 activations: input 64, conv 72, bn 72, flatten 72, fc 3 values.
-    assert total.activation_bytes == 4 * (64 + 72 + 72 + 72 + 3)
+    # Float32 activations: input 64, conv 72, bn 72, fc 3 values; Flatten only moves values.
+    assert total.activation_bytes == 4 * (64 + 72 + 72 + 3)
+
+
+def test_activation_rule_counts_what_layers_compute():
+    """Towers joined by a concatenation cost what they compute: the same as one wide layer."""
+    inputs = keras.Input((8, 8, 2))
+    one = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    left = keras.layers.Conv2D(2, 3, padding="same")(inputs)
+    right = keras.layers.Conv2D(2, 3, padding="same")(inputs)
+    joined = keras.layers.Concatenate()([left, right])
+    padded = keras.layers.ZeroPadding2D(1)(keras.layers.Dropout(0.5)(joined))
+    wide, towers = keras.Model(inputs, one), keras.Model(inputs, padded)
+    assert shapes.totals(wide).activation_bytes == 4 * (8 * 8 * 2 + 8 * 8 * 4)
+    assert shapes.totals(towers).activation_bytes == shapes.totals(wide).activation_bytes
+    assert not shapes.counts_activations(towers.layers[-1])  # ZeroPadding2D
 
 
 def test_compare():
@@ -179,5 +196,5 @@ def test_compare():
     row = dict(zip(table.columns, table.rows[0], strict=True))
     assert row["input"] == "4x4x1"
     assert row["params"] == (16 + 1) * 2 and row["MACs"] == 32
-    # input 16 + flatten 16 + dense 2 values, 4 bytes each = 136 bytes
-    assert row["activations KiB"] == round(136 / 1024, 1)
+    # input 16 + dense 2 values, 4 bytes each = 72 bytes (Flatten only moves values)
+    assert row["activations KiB"] == round(72 / 1024, 1)

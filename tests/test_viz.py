@@ -1,5 +1,6 @@
 """Tests of classic.viz: diagrams (with and without Graphviz), curves, filters, feature maps."""
 
+import os
 import re
 import sys
 import types
@@ -464,3 +465,20 @@ def test_bubble_chart_bad_input():
         viz.bubble_chart([1], ["high"], [1], ["a"])
     with pytest.raises(ValueError, match="max_area"):
         viz.bubble_chart([1], [1], [1], ["a"], max_area=0)
+
+
+def test_summary_widens_until_nothing_is_cut_short(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    inputs = keras.Input((8, 8, 3), name="an_input_with_a_rather_long_name")
+    left = keras.layers.Conv2D(4, 3, padding="same", name="a_convolution_with_a_long_name")(inputs)
+    right = keras.layers.Conv2D(4, 1, name="another_convolution_with_a_long_name")(inputs)
+    joined = keras.layers.Concatenate(name="joined")([left, right])
+    viz.summary(keras.Model(inputs, joined, name="wide"))
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert "another_convolution_with_a_long_name[0][0]" in out  # the whole connection
+    assert "Total params: 128" in out  # (27 + 1) * 4 + (3 + 1) * 4
+    assert "\x1b[" not in out  # plain text, stable under nbval
+    assert os.environ["COLUMNS"] == "60"  # restored
+    with pytest.raises(ValueError, match="`longest` must be at least"):
+        viz.summary(keras.Model(inputs, joined), shortest=100, longest=90)
