@@ -110,7 +110,10 @@ class Arm:
 
     ``init_from`` names an earlier arm of the same experiment (the donor): this arm's network
     starts from the donor's trained weights (same seed) in the layers ``init_layers``, and
-    from random weights elsewhere, as VGG's deep nets started from net A (Section 3.1)."""
+    from random weights elsewhere, as VGG's deep nets started from net A (Section 3.1).
+
+    ``loss_weights`` (one per output) for a network with several outputs, as GoogLeNet's
+    auxiliary classifiers: the first output is the one measured."""
 
     name: str
     builder: str
@@ -118,6 +121,7 @@ class Arm:
     augment: float | None = None
     init_from: str | None = None
     init_layers: tuple[str, ...] = ()
+    loss_weights: tuple[float, ...] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,9 +137,14 @@ class Paper:
 class Experiment:
     """A claim tested by arms that differ in one thing; ``arms[0]`` is the baseline.
 
-    ``metric`` is ``"test_accuracy"`` (percent, higher is better) or ``"steps_to_train_error"``
-    (optimizer steps until the training error first falls to ``target_train_error``, lower is
-    better; a seed that never gets there counts as not reached).
+    ``metric`` is ``"test_accuracy"`` (percent, higher is better), ``"train_accuracy"`` (the
+    last epoch's training accuracy in percent, for claims about optimization such as
+    degradation) or ``"steps_to_train_error"`` (optimizer steps until the training error first
+    falls to ``target_train_error``, lower is better; a seed that never gets there counts as not
+    reached).
+
+    ``pairs`` lists the comparisons to make, as (arm, reference arm); by default every arm is
+    compared with the baseline, ``arms[0]``.
     """
 
     name: str
@@ -150,6 +159,13 @@ class Experiment:
     measure: str | None = None
     """``module:function(model, data) -> dict`` of fractions measured on each trained model
     (preprocessing and network) with the raw data set it trained on."""
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def comparison_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(arm, reference) of every comparison: ``pairs``, or each arm against the baseline."""
+        if self.pairs:
+            return tuple((self.arm(a).name, self.arm(b).name) for a, b in self.pairs)
+        return tuple((arm.name, self.arms[0].name) for arm in self.arms[1:])
 
     def setting(self, profile: str) -> Setting:
         """The setting of ``profile``; the gpu profile uses the cpu one until it has its own."""
@@ -178,7 +194,7 @@ class Experiment:
         setting.pop("seeds")
         arms = [
             {k: v for k, v in dataclasses.asdict(arm).items()
-             if k not in ("init_from", "init_layers") or v}  # unused options do not count
+             if k not in ("init_from", "init_layers", "loss_weights") or v}  # unused: not counted
             for arm in self.arms
         ]
         definition = {
@@ -466,6 +482,136 @@ _register(
     )
 )
 
+_GOOGLENET = "classic.models.inception:googlenet"
+_GOOGLENET_CPU = Setting(**_CIFAR_CPU, image_size=65, epochs=6, options={
+    "width": 0.25, "batch_norm": True, "bn_momentum": 0.9, "lrn": False})
+_GOOGLENET_CI = Setting(**_DIGITS_CI, image_size=65, channels=3, options={
+    "width": 0.25, "batch_norm": True, "bn_momentum": 0.9, "lrn": False})
+_GOOGLENET_WHAT = (
+    "CIFAR-10 copy (9,000 training images of 32x32, enlarged to 65x65, the smallest input the "
+    "auxiliary classifiers fit) instead of ImageNet at 224; widths / 4; batch normalization "
+    "(momentum 0.9) and no LRN, so that the narrow net trains in 6 epochs of Adam instead of "
+    "asynchronous SGD for about 250 passes"
+)
+
+_register(
+    Experiment(
+        name="googlenet_aux",
+        notebook="05_googlenet",
+        claim=(
+            "The auxiliary classifiers on top of 4a and 4d help the training of the main "
+            "classifier, but only a little (Section 5: 'a relatively minor effect')."
+        ),
+        paper=Paper(
+            result="'around 0.5%' better with the auxiliary classifiers (no table)",
+            citation="Szegedy et al., CVPR 2015, Section 5",
+            setting="ImageNet, 1.2 million images at 224x224, asynchronous SGD",
+        ),
+        differs=_GOOGLENET_WHAT + "; the heads' 5x5/3 pool sees the 5x5 map of a 65x65 input "
+        "and outputs 1x1: global-pooling heads, not the paper's 4x4",
+        arms=(
+            Arm("no auxiliary classifiers", _GOOGLENET),
+            Arm("auxiliary classifiers (weight 0.3)", _GOOGLENET, {"aux_logits": True},
+                loss_weights=(1.0, 0.3, 0.3)),
+        ),
+        settings={"cpu": dataclasses.replace(_GOOGLENET_CPU, seeds=(0, 1, 2, 3, 4)),
+                  "ci": _GOOGLENET_CI},
+    )
+)
+
+_register(
+    Experiment(
+        name="googlenet_reductions",
+        notebook="05_googlenet",
+        claim=(
+            "The 1x1 reductions make the inception module affordable: without them the "
+            "network's computation blows up within a few stages, for no gain in accuracy "
+            "(Section 4, Figure 2)."
+        ),
+        paper=Paper(
+            result="no training figure: the naive module is rejected on cost alone",
+            citation="Szegedy et al., CVPR 2015, Section 4 and Figure 2",
+            setting="(not trained in the paper)",
+        ),
+        differs=_GOOGLENET_WHAT.replace(", the smallest input the auxiliary classifiers fit",
+                                        ", as in googlenet_aux"),
+        arms=(
+            Arm("reduced modules (Figure 2(b))", _GOOGLENET),
+            Arm("naive modules (Figure 2(a))", _GOOGLENET, {"modules": "naive"}),
+        ),
+        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI},
+    )
+)
+
+_RESNET = "classic.models.resnet:cifar_resnet"
+_RESNET_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={
+    "width": 0.5, "bn_momentum": 0.9})
+_RESNET_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={
+    "width": 0.5, "bn_momentum": 0.9})
+_RESNET_WHAT = (
+    "CIFAR-10 copy (9,000 training images) instead of 45,000 with padding, crops and flips; "
+    "widths 8, 16, 32 instead of 16, 32, 64; 568 optimizer steps of Adam with a cosine decay "
+    "instead of 64,000 of SGD (momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by "
+    "10 at 32k and 48k), less than 1% of the paper's budget"
+)
+
+_register(
+    Experiment(
+        name="resnet_degradation",
+        notebook="06_resnet",
+        claim=(
+            "Degradation: the deeper plain network has the higher training error (plain-56 "
+            "above plain-20), and residual connections turn depth into lower error (ResNet-56 "
+            "below ResNet-20) (Section 4.2, Figure 6)."
+        ),
+        paper=Paper(
+            result=(
+                "Figure 6: plain-56 has higher training and test error than plain-20 all "
+                "through training; ResNet-56 ends below ResNet-20. Test error (Table 6): "
+                "ResNet-20 8.75%, ResNet-56 6.97%"
+            ),
+            citation="He et al., CVPR 2016, Section 4.2, Figure 6 and Table 6",
+            setting="CIFAR-10, 45,000 training images, batch 128, 64,000 steps of SGD",
+        ),
+        differs=_RESNET_WHAT,
+        arms=(
+            Arm("plain-20", _RESNET, {"depth": 20, "residual": False}),
+            Arm("plain-56", _RESNET, {"depth": 56, "residual": False}),
+            Arm("ResNet-20", _RESNET, {"depth": 20}),
+            Arm("ResNet-56", _RESNET, {"depth": 56}),
+        ),
+        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI},
+        metric="train_accuracy",
+        pairs=(("plain-56", "plain-20"), ("ResNet-56", "ResNet-20"),
+               ("ResNet-20", "plain-20"), ("ResNet-56", "plain-56")),
+    )
+)
+
+_register(
+    Experiment(
+        name="resnet_shortcuts",
+        notebook="06_resnet",
+        claim=(
+            "Projection shortcuts are not essential: B (projections where the shape changes) is "
+            "slightly better than A (zero-padded identity), C (projections everywhere) slightly "
+            "better than B (Section 4.1, Table 3)."
+        ),
+        paper=Paper(
+            result="ResNet-34 top-1 error (10-crop): A 25.03%, B 24.52%, C 24.19%",
+            citation="He et al., CVPR 2016, Table 3",
+            setting="ImageNet, 1.28 million images at 224x224, 600,000 steps of SGD",
+        ),
+        differs="ResNet-20 on CIFAR-10 instead of ResNet-34 on ImageNet; " + _RESNET_WHAT,
+        arms=(
+            Arm("A: zero-padded identity", _RESNET, {"depth": 20}),
+            Arm("B: projections where the shape changes", _RESNET,
+                {"depth": 20, "shortcut": "B"}),
+            Arm("C: projections everywhere", _RESNET, {"depth": 20, "shortcut": "C"}),
+        ),
+        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI},
+    )
+)
+
 
 def names() -> tuple[str, ...]:
     return tuple(EXPERIMENTS)
@@ -530,7 +676,11 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
     else:
         front = classic.data.preprocessing(native_shape, size)
     inputs = keras.Input(tuple(native_shape), name="image")
-    return keras.Model(inputs, network(front(inputs)), name=network.name)
+    outputs = network(front(inputs))
+    if isinstance(outputs, list | tuple):  # several heads keep their names (metrics, losses)
+        outputs = [keras.layers.Identity(name=name)(out)
+                   for name, out in zip(network.output_names, outputs, strict=True)]
+    return keras.Model(inputs, outputs, name=network.name)
 
 
 # --------------------------------------------------------------------------- measurements
@@ -689,6 +839,8 @@ class Results:
     def _metric(self, record) -> float:
         if self.experiment.metric == "test_accuracy":
             return 100.0 * record["test_accuracy"]
+        if self.experiment.metric == "train_accuracy":
+            return 100.0 * record["history"]["accuracy"][-1]
         target = 1.0 - self.experiment.target_train_error
         for step, accuracy in zip(record["steps"], record["history"]["accuracy"], strict=True):
             if accuracy >= target:
@@ -699,11 +851,13 @@ class Results:
     def metric_label(self) -> str:
         if self.experiment.metric == "test_accuracy":
             return "test accuracy %"
+        if self.experiment.metric == "train_accuracy":
+            return "training accuracy % (last epoch)"
         return f"steps to {self.experiment.target_train_error:.0%} training error"
 
     @property
     def higher_is_better(self) -> bool:
-        return self.experiment.metric == "test_accuracy"
+        return self.experiment.metric != "steps_to_train_error"
 
     @property
     def _decimals(self) -> int:
@@ -738,30 +892,33 @@ class Results:
         )
 
     def comparisons(self) -> Table:
-        """Every arm against the baseline: difference of means, its 95% interval, a verdict."""
+        """Every comparison of the experiment (by default each arm against the baseline):
+        difference of means, its 95% interval, a verdict."""
         base = self.experiment.arms[0].name
         places = self._decimals + 1
         rows = []
-        for arm in self.experiment.arms[1:]:
-            diff, low, high = difference(self.values(base), self.values(arm.name))
+        pairs = self.experiment.comparison_pairs()
+        for arm, reference in pairs:
+            diff, low, high = difference(self.values(reference), self.values(arm))
             rows.append(
                 [
-                    f"{arm.name} - baseline",
+                    f"{arm} - {reference if self.experiment.pairs else 'baseline'}",
                     "-" if diff is None else f"{diff:+,.{places}f}",
                     "-" if low is None else f"{low:+,.{places}f} to {high:+,.{places}f}",
-                    self.verdict(arm.name),
+                    self.verdict(arm, reference),
                 ]
             )
         unit = "points" if self.higher_is_better else "steps"
-        return Table(
-            ["comparison", f"difference ({unit})", "95% interval", "verdict"],
-            rows,
-            title=f"Against the baseline, {base!r} (Welch t interval over seeds)",
-        )
+        title = ("Each comparison, arm - reference (Welch t interval over seeds)"
+                 if self.experiment.pairs
+                 else f"Against the baseline, {base!r} (Welch t interval over seeds)")
+        return Table(["comparison", f"difference ({unit})", "95% interval", "verdict"], rows,
+                     title=title)
 
-    def verdict(self, arm: str) -> str:
-        """What the data say about ``arm`` against the baseline, from the 95% interval."""
-        base = self.experiment.arms[0].name
+    def verdict(self, arm: str, reference: str | None = None) -> str:
+        """What the data say about ``arm`` against ``reference`` (default the baseline), from
+        the 95% interval of the difference of means."""
+        base = self.experiment.arms[0].name if reference is None else reference
         a, b = self.values(base), self.values(arm)
         if not self.higher_is_better:
             missed = [name for name, v in ((base, a), (arm, b)) if any(map(math.isinf, v))]
@@ -793,24 +950,33 @@ class Results:
         rows = [[f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting]]
         for i, name in enumerate(shown):
             ours = f"{name}: {_mean_sd(self.values(name), self._decimals)} {self.metric_label}"
-            if e.metric == "test_accuracy" and self.values(name):
-                ours += f" ({100 - np.mean(self.values(name)):.1f}% test error)"
+            if self.higher_is_better and self.values(name):
+                what = "test" if e.metric == "test_accuracy" else "training"
+                ours += f" ({100 - np.mean(self.values(name)):.1f}% {what} error)"
             rows.append([f"here ({self.profile} profile)" if i == 0 else "",
                          ours, e.differs if i == 0 else "(the same)"])
         return Table(["", "result", "setting"], rows, title=e.claim)
 
     # ---- figures
-    def plot(self, *, live: Results | None = None, curve: str | None = None):
+    def plot(self, *, live: Results | None = None, curve: str | None = None,
+             error: bool = False):
         """Left: ``curve`` (default: validation accuracy, or training accuracy for a
         steps-to-training-error experiment) against optimizer steps, mean and min-max band over
         seeds per arm;
         right: the metric per arm with its standard deviation (error bars) and each seed (dots).
         A ``live`` result (one seed the student ran) is drawn over the bands as dashed lines
-        and crosses."""
+        and crosses. ``error=True`` draws the curve as an error, 100 - accuracy (as the papers'
+        figures do), and the metric too where it is an accuracy."""
         from classic.viz import _new_figure
 
         if curve is None:
-            curve = "val_accuracy" if self.higher_is_better else "accuracy"
+            curve = "val_accuracy" if self.experiment.metric == "test_accuracy" else "accuracy"
+
+        def shown(percent):  # accuracy or error, in percent
+            return 100 - np.asarray(percent, dtype=float) if error else np.asarray(percent)
+
+        def metric_shown(values):
+            return list(shown(values)) if error and self.higher_is_better else values
 
         figure = _new_figure(11.0, 4.0)
         left, right = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
@@ -821,27 +987,28 @@ class Results:
             records = list(self.runs.get(arm.name, {}).values())
             if records:
                 steps = np.asarray(records[0]["steps"])
-                curves = np.array([[100 * v for v in r["history"][curve]] for r in records])
+                curves = shown([[100 * v for v in r["history"][curve]] for r in records])
                 left.plot(steps, curves.mean(axis=0), color=colour, label=arm.name,
                           marker="o" if len(steps) <= 30 else None, markersize=3)
                 left.fill_between(steps, curves.min(axis=0), curves.max(axis=0), color=colour,
                                   alpha=0.2, linewidth=0)
-            values = [v for v in self.values(arm.name) if math.isfinite(v)]
+            values = metric_shown([v for v in self.values(arm.name) if math.isfinite(v)])
             if values:
                 right.errorbar([i], [np.mean(values)], yerr=[np.std(values, ddof=1)
                                if len(values) > 1 else 0], fmt="o", color=colour, capsize=6)
                 right.scatter([i] * len(values), values, color=colour, s=12, alpha=0.5)
             if live is not None and arm.name in live.runs:
                 for record in live.runs[arm.name].values():
-                    left.plot(record["steps"], [100 * v for v in record["history"][curve]],
+                    left.plot(record["steps"], shown([100 * v for v in record["history"][curve]]),
                               color=colour, linestyle="--", linewidth=1)
-                    value = live._metric(record)
+                    value = metric_shown([live._metric(record)])[0]
                     if math.isfinite(value):
                         right.scatter([i + 0.15], [value], color=colour, marker="x", s=40)
             labels.append(arm.name)
         what = {"val_accuracy": "validation accuracy %", "accuracy": "training accuracy %"}
+        label = what.get(curve, curve)
         left.set_xlabel("optimizer steps")
-        left.set_ylabel(what.get(curve, curve))
+        left.set_ylabel(label.replace("accuracy", "error") if error else label)
         left.grid(alpha=0.3)
         left.legend(fontsize=7)
         title = "mean, band = min-max over seeds"
@@ -850,7 +1017,8 @@ class Results:
         left.set_title(title, fontsize=9)
         right.set_xticks(range(len(labels)))
         right.set_xticklabels([_wrap(label) for label in labels], fontsize=7)
-        right.set_ylabel(self.metric_label)
+        right.set_ylabel(self.metric_label.replace("accuracy", "error")
+                         if error and self.higher_is_better else self.metric_label)
         right.grid(alpha=0.3, axis="y")
         right.set_title("mean ± sd; dots: seeds" + ("; x: your run" if live else ""), fontsize=9)
         figure.suptitle(f"{self.experiment.name} ({self.profile} profile)")
@@ -1211,7 +1379,8 @@ def run(
             f"{experiment.name} expects {s.train_images:,} (limit={s.limit:,}): the data set "
             "holds fewer images than the experiment needs"
         )
-    todo = [(arm, seed) for arm in chosen_arms for seed in seeds
+    # seed by seed, so that a run cut short holds whole seeds of every arm
+    todo = [(arm, seed) for seed in seeds for arm in chosen_arms
             if str(seed) not in runs.get(arm.name, {})]
     total, done = len(chosen_arms) * len(seeds), len(chosen_arms) * len(seeds) - len(todo)
     if verbose:
@@ -1251,6 +1420,7 @@ def run(
             run_name=run_name,
             verbose=0,
             callbacks=[log.start(earlier)],
+            loss_weights=arm.loss_weights,
         )
         first = result.epochs[0] if result.epochs else s.epochs
         if first != len(next(iter(earlier.values()), [])):
@@ -1274,8 +1444,7 @@ def run(
         result = train_one(arm, seed)
         record = {
             "steps": [(e + 1) * s.steps_per_epoch for e in range(s.epochs)],
-            "history": {k: [round(v, 5) for v in vals] for k, vals in result.history.items()
-                        if k in ("accuracy", "loss", "val_accuracy", "val_loss")},
+            "history": _main_history(result.history),
             "test_accuracy": round(result.test_accuracy, 5),
             "test_loss": round(result.test_loss, 5),
             "seconds": round(result.seconds, 1),
@@ -1303,6 +1472,18 @@ def run(
     info = provenance(chosen.name)
     info["seconds"] = round(time.perf_counter() - clock, 1)
     return Results(experiment, chosen.name, runs, info, fingerprint, models)
+
+
+def _main_history(history) -> dict[str, list[float]]:
+    """Accuracy and loss per epoch, of the main output where a network has several
+    (``predictions_accuracy`` of GoogLeNet with its auxiliary classifiers is its ``accuracy``)."""
+    kept = {}
+    for key in ("accuracy", "loss", "val_accuracy", "val_loss"):
+        main = key.replace("accuracy", "predictions_accuracy").replace("loss", "predictions_loss")
+        values = history.get(main, history.get(key))
+        if values is not None:
+            kept[key] = [round(v, 5) for v in values]
+    return kept
 
 
 # --------------------------------------------------------------------------- command line

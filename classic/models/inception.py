@@ -134,6 +134,24 @@ def inception_module(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
     return _four_branches(x, widths, name, batch_norm, bn_momentum, double_3x3=False)
 
 
+def naive_inception_module(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
+    """The naive inception module (Figure 2(a)): 1x1, 3x3 and 5x5 convolutions straight on the
+    input, and a 3x3/1 max pool whose output joins the concatenation as it is. ``widths`` is a
+    row of Table 1, of which only #1x1, #3x3 and #5x5 are used (``{name}_1x1``, ``{name}_3x3``,
+    ``{name}_5x5``, ``{name}_pool``, ``{name}_concat``). The output depth is the input's plus
+    #1x1 + #3x3 + #5x5: it grows from module to module, the "computational blow up" of Section 4.
+    """
+    n1, _, n3, _, n5, _ = _widths(widths)
+    name = _name(name)
+    _bn_options(batch_norm, bn_momentum)
+    bn = {"batch_norm": batch_norm, "bn_momentum": bn_momentum}
+    b1 = conv_block(x, n1, 1, f"{name}_1x1", **bn)
+    b3 = conv_block(x, n3, 3, f"{name}_3x3", **bn)
+    b5 = conv_block(x, n5, 5, f"{name}_5x5", **bn)
+    bp = keras.layers.MaxPooling2D(3, strides=1, padding="same", name=f"{name}_pool")(x)
+    return keras.layers.Concatenate(name=f"{name}_concat")([b1, b3, b5, bp])
+
+
 def inception_v2_block(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
     """The Inception v2 module: as :func:`inception_module`, with the 5x5 convolution replaced by
     two stacked 3x3 ones (``{name}_double3x3_1``, ``{name}_double3x3_2``, each #5x5 wide, after
@@ -356,6 +374,7 @@ def googlenet(
     lrn=True,
     width=1.0,
     dropout=0.4,
+    modules="reduced",
 ):
     """GoogLeNet as in Table 1 and Figure 3 of the paper (defaults), as a functional Keras model.
 
@@ -388,6 +407,9 @@ def googlenet(
       which also changes the modules (:func:`inception_v2_block`) and drops LRN and dropout.
     * ``width=1.0``: multiplies every convolution's and hidden dense layer's width (not the
       paper's; for width-scaled networks that train on a CPU).
+    * ``modules="reduced"``: the modules with dimension reductions (Figure 2(b)) that GoogLeNet
+      uses. ``"naive"`` builds every module as Figure 2(a) (:func:`naive_inception_module`), the
+      version the paper rejects as too costly, to measure what the 1x1 reductions buy.
     * Weights start from Keras' Glorot-uniform (the reference Caffe model's "xavier"), zero biases.
 
     The smallest input is 32x32 (the total stride; every map pads "same"), 65x65 with
@@ -399,6 +421,7 @@ def googlenet(
     choice(lrn, "lrn", (True, False))
     positive_number(width, "width")
     fraction(dropout, "dropout")
+    choice(modules, "modules", ("reduced", "naive"))
     keras.activations.get(classifier_activation)  # an unknown name fails here, before building
     if aux_logits and not include_top:
         raise ValueError(
@@ -406,6 +429,8 @@ def googlenet(
             f"Received: aux_logits={aux_logits!r}, include_top={include_top!r}"
         )
     name = "googlenet_bn" if batch_norm else "googlenet"
+    if modules == "naive":
+        name += "_naive"
     # The path that needs the larger input is checked first, so the error names the right size.
     paths = (AUX_WINDOWS, WINDOWS) if aux_logits else (WINDOWS,)
     for path in paths:
@@ -435,7 +460,8 @@ def googlenet(
             x = pool(x, number - 1)  # pool3 before stage 4, pool4 before stage 5
         for module in stage:
             widths = tuple(scaled(w, width) for w in INCEPTION[module])
-            x = inception_module(x, widths, f"inception_{module}", **bn)
+            block = inception_module if modules == "reduced" else naive_inception_module
+            x = block(x, widths, f"inception_{module}", **bn)
             if aux_logits and module in AUX_AFTER:
                 aux_name = f"aux{AUX_AFTER.index(module) + 1}"
                 aux_outputs.append(

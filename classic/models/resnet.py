@@ -313,11 +313,16 @@ def cifar_resnet(
     classifier_activation="softmax",
     *,
     residual=True,
+    shortcut="A",
     width=1.0,
     bn_momentum=0.99,
 ):
     """The paper's CIFAR-10 network of ``depth`` = 6n+2 layers (Section 4.2), with option A
     shortcuts, or its plain counterpart (``residual=False``: the same layers, no shortcuts).
+
+    ``shortcut="A"`` is the paper's choice for CIFAR-10 ("identity shortcuts in all cases",
+    Section 4.2); ``"B"`` (projections where the shape changes) and ``"C"`` (projections in
+    every block) are Table 3's options on ImageNet, here to compare them on CIFAR-10.
 
     Defaults: the paper's 32x32x3 input, 10 classes and widths 16, 32, 64 (``width`` scales
     them); the convolutions have no biases (a batch normalization follows each one);
@@ -328,10 +333,11 @@ def cifar_resnet(
     n = _cifar_blocks(depth)
     shape = check_common(input_shape, classes, include_top, pooling)
     choice(residual, "residual", (True, False))
+    choice(shortcut, "shortcut", ("A", "B", "C"))
     positive_number(width, "width")
     _check_momentum(bn_momentum)
     channels = [scaled(f, width) for f in CIFAR_FILTERS]
-    if residual and (channels[1] % channels[0] or channels[2] % channels[1]):
+    if residual and shortcut == "A" and (channels[1] % channels[0] or channels[2] % channels[1]):
         raise ValueError(
             "Option A shortcuts pad the identity with zero copies of itself, so every stage's "
             f"width must be a multiple of the previous one's; width={width!r} gives "
@@ -339,6 +345,8 @@ def cifar_resnet(
             f"(16 * width an integer). Received: width={width!r}"
         )
     name = f"cifar_{'resnet' if residual else 'plain'}{depth}"
+    if residual and shortcut != "A":
+        name += f"_{shortcut.lower()}"
     check_input_size(shape, cifar_windows(), name)
 
     inputs = keras.Input(shape, name="input")
@@ -352,7 +360,7 @@ def cifar_resnet(
             block = f"conv{stage}_block{i}"
             if residual:
                 # variant="v1.5": no conv biases, as here; shortcut A: no parameters.
-                x = basic_block(x, filters, stride, block, variant="v1.5", shortcut="A",
+                x = basic_block(x, filters, stride, block, variant="v1.5", shortcut=shortcut,
                                 bn_momentum=bn_momentum)
             else:
                 x = plain_block(x, filters, stride, block, bn_momentum=bn_momentum)
