@@ -514,8 +514,7 @@ _register(
             Arm("auxiliary classifiers (weight 0.3)", _GOOGLENET, {"aux_logits": True},
                 loss_weights=(1.0, 0.3, 0.3)),
         ),
-        settings={"cpu": dataclasses.replace(_GOOGLENET_CPU, seeds=(0, 1, 2, 3, 4)),
-                  "ci": _GOOGLENET_CI},
+        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI},
     )
 )
 
@@ -582,6 +581,7 @@ _register(
         ),
         settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI},
         metric="train_accuracy",
+        measure="classic.experiments:response_std",
         pairs=(("plain-56", "plain-20"), ("ResNet-56", "ResNet-20"),
                ("ResNet-20", "plain-20"), ("ResNet-56", "plain-56")),
     )
@@ -768,6 +768,28 @@ def validation_by_position(model, data, first: int = 5_000) -> dict[str, float]:
         f"validation, positions from {first:,}": accuracy(data.x_val[~early], data.y_val[~early]),
         "test": accuracy(data.x_test, data.y_test),
     }
+
+
+def response_std(model, data, images: int = 500) -> dict[str, float]:
+    """The paper's Figure 7 (He et al. 2016): the standard deviation of each 3x3 layer's
+    response, its output after batch normalization and before the ReLU or the addition, over
+    the first ``images`` test images (every value of every map), in network order. Keys are the
+    batch normalization layers' names (``conv2_block1_1_bn``, ...); the first convolution and
+    the projection shortcuts (``_0_bn``) are left out, as in the paper's plot."""
+    import keras
+
+    network = model.layers[-1]
+    names = [layer.name for layer in network.layers
+             if isinstance(layer, keras.layers.BatchNormalization)
+             and not layer.name.startswith("conv1") and not layer.name.endswith("_0_bn")]
+    if not names:
+        raise ValueError(f"model: {network.name} has no batch normalization after its 3x3 layers")
+    probe = keras.Model(network.inputs, [network.get_layer(n).output for n in names])
+    x = np.asarray(data.x_test[:images])
+    seen = model.layers[1](x) if len(model.layers) > 2 else x  # the preprocessing, as trained
+    outputs = probe(seen, training=False)
+    return {name: float(np.std(keras.ops.convert_to_numpy(out)))
+            for name, out in zip(names, outputs, strict=True)}
 
 
 # --------------------------------------------------------------------------- results
