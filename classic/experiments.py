@@ -788,6 +788,7 @@ def response_std(model, data, images: int = 500) -> dict[str, float]:
     x = np.asarray(data.x_test[:images])
     seen = model.layers[1](x) if len(model.layers) > 2 else x  # the preprocessing, as trained
     outputs = probe(seen, training=False)
+    outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
     return {name: float(np.std(keras.ops.convert_to_numpy(out)))
             for name, out in zip(names, outputs, strict=True)}
 
@@ -1080,6 +1081,62 @@ class Results:
             ["measured (%)", *[a.name for a in self.experiment.arms], "against the baseline"],
             rows, title=f"{self.experiment.name}: measured on each trained network (mean ± sd)",
         )
+
+    # ---- a measure taken layer by layer (response_std: the paper's Figure 7)
+    def _layer_means(self, arm: str) -> list[float]:
+        """Per seed of ``arm``: the mean of its measure over the layers."""
+        return [float(np.mean(list(r["measures"].values())))
+                for _, r in sorted(self.runs.get(arm, {}).items()) if r.get("measures")]
+
+    def by_layer(self) -> Table:
+        """A measure taken layer by layer (``measure`` returns one value per layer): per arm,
+        its mean over the layers, mean ± sd over seeds; then each comparison of the experiment
+        with its 95% interval and verdict."""
+        rows = []
+        for arm in self.experiment.arms:
+            records = [r for r in self.runs.get(arm.name, {}).values() if r.get("measures")]
+            if records:
+                rows.append([arm.name, len(records[0]["measures"]),
+                             _mean_sd(self._layer_means(arm.name), 3)])
+        for arm, reference in self.experiment.comparison_pairs():
+            diff, low, high = difference(self._layer_means(reference), self._layer_means(arm))
+            if diff is None:
+                verdict = "no verdict"
+            elif low <= 0 <= high:
+                verdict = "no difference measurable"
+            else:
+                verdict = f"{arm} {'higher' if diff > 0 else 'lower'}"
+            rows.append([f"{arm} - {reference}", "",
+                         "-" if diff is None else f"{diff:+.3f} ({low:+.3f} to {high:+.3f}): "
+                         f"{verdict}"])
+        name = self.experiment.measure.split(":")[-1] if self.experiment.measure else "measure"
+        return Table(["arm, or comparison (95% interval)", "layers",
+                      f"{name}, mean over the layers (mean ± sd over seeds)"], rows,
+                     title=f"{self.experiment.name}: {name} on each trained network")
+
+    def plot_by_layer(self, ylabel: str = "value"):
+        """The layer-by-layer measure against the layer's position, per arm: the mean over seeds
+        as a line, the range of the seeds as a band (the paper's Figure 7, top)."""
+        from classic.viz import _new_figure
+
+        figure = _new_figure(8.0, 3.6)
+        axes = figure.add_subplot(1, 1, 1)
+        for i, arm in enumerate(self.experiment.arms):
+            records = [r for r in self.runs.get(arm.name, {}).values() if r.get("measures")]
+            if not records:
+                continue
+            values = np.array([list(r["measures"].values()) for r in records])
+            layers = np.arange(1, values.shape[1] + 1)
+            axes.plot(layers, values.mean(axis=0), color=f"C{i % 10}", label=arm.name)
+            axes.fill_between(layers, values.min(axis=0), values.max(axis=0),
+                              color=f"C{i % 10}", alpha=0.2, linewidth=0)
+        axes.set_xlabel("layer (in network order)")
+        axes.set_ylabel(ylabel)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7)
+        axes.set_title(f"{self.experiment.name} ({self.profile} profile): mean, band = min-max "
+                       "over seeds", fontsize=9)
+        return figure
 
     def compare_live(self, live: Results) -> Table:
         """Where a live run's seeds fall against this stored reference, arm by arm."""

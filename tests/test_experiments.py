@@ -449,3 +449,87 @@ def test_a_live_run_without_its_data_falls_back_to_the_offline_setting(monkeypat
     assert live.runs["paper"]["0"]["steps"] == [3, 6]  # the ci setting's 90 images, batch 32
     with pytest.raises(classic.data.DatasetUnavailable):  # reference runs never fall back
         E.run(two_profiles, "cpu", seeds=[0], save=True, root="unused", verbose=False)
+
+
+# --------------------------------------------------------------------------- pairs, metrics, heads
+
+
+PAIRED = dataclasses.replace(
+    TINY,
+    arms=TINY.arms + (E.Arm("ReLU", "lenet5", {"variant": "modern"}),),
+    metric="train_accuracy",
+    pairs=(("ReLU", "full C3"),),
+)
+
+
+def test_pairs_and_the_training_accuracy_metric():
+    runs = {
+        "paper": {str(i): record(0.5, (0.5, a)) for i, a in enumerate((0.90, 0.91, 0.92))},
+        "full C3": {str(i): record(0.5, (0.5, a)) for i, a in enumerate((0.80, 0.81, 0.82))},
+        "ReLU": {str(i): record(0.5, (0.5, a)) for i, a in enumerate((0.95, 0.96, 0.97))},
+    }
+    results = results_of(PAIRED, runs)
+    assert results.values("full C3") == pytest.approx([80.0, 81.0, 82.0])  # the last epoch
+    table = results.comparisons()
+    assert table.column("comparison") == ["ReLU - full C3"]  # only the pair asked for
+    assert table.column("verdict") == ["ReLU higher"]
+    assert results.verdict("ReLU", "full C3") == "ReLU higher"
+    assert "(19.0% training error)" in results.paper("all").column("result")[2]
+    assert results.metric_label == "training accuracy % (last epoch)"
+    figure = results.plot(curve="accuracy", error=True)
+    left, right = figure.axes
+    assert left.get_ylabel() == "training error %"
+    assert right.get_ylabel() == "training error % (last epoch)"
+    assert max(left.lines[0].get_ydata()) == pytest.approx(50.0)  # 100 - 50% at the first epoch
+    with pytest.raises(ValueError, match="has the arms"):
+        dataclasses.replace(PAIRED, pairs=(("nope", "paper"),)).comparison_pairs()
+
+
+def test_a_network_with_several_heads_keeps_their_names_and_its_main_history():
+    experiment = E.get("googlenet_aux")
+    model = E.build_arm(experiment, experiment.arms[1], "ci", (8, 8, 3), 10)
+    assert model.output_names == ["predictions", "aux1_predictions", "aux2_predictions"]
+    history = {"loss": [3.0], "predictions_loss": [2.0], "predictions_accuracy": [0.4],
+               "aux1_predictions_accuracy": [0.3], "val_predictions_accuracy": [0.35],
+               "val_predictions_loss": [2.1], "val_loss": [3.1]}
+    assert E._main_history(history) == {"accuracy": [0.4], "loss": [2.0],
+                                        "val_accuracy": [0.35], "val_loss": [2.1]}
+    one_head = {"loss": [2.0], "accuracy": [0.4], "val_accuracy": [0.3], "val_loss": [2.2]}
+    assert E._main_history(one_head) == one_head
+
+
+def test_response_std_by_hand():
+    """A network whose only 3x3 layer is followed by batch normalization that, untrained, passes
+    x / sqrt(1 + epsilon): the std of that response is the std of the convolution's output."""
+    inputs = keras.Input((6, 6, 1))
+    conv = keras.layers.Conv2D(2, 3, padding="same", name="conv2_block1_1_conv",
+                               kernel_initializer="ones", use_bias=False)(inputs)
+    bn = keras.layers.BatchNormalization(epsilon=0.0, name="conv2_block1_1_bn")(conv)
+    network = keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(bn), name="net")
+    image = keras.Input((6, 6, 1))
+    model = keras.Model(image, network(keras.layers.Identity(name="front")(image)))
+    x = np.random.default_rng(0).normal(size=(4, 6, 6, 1)).astype("float32")
+    data = types.SimpleNamespace(x_test=x)
+    expected = np.std(keras.ops.convert_to_numpy(network.get_layer("conv2_block1_1_conv")(x)))
+    assert E.response_std(model, data) == {"conv2_block1_1_bn": pytest.approx(expected, rel=1e-5)}
+
+
+def test_a_layer_by_layer_measure_is_summarized_and_compared():
+    def with_measures(values):
+        r = record(0.5, (0.5, 0.8))
+        r["measures"] = {f"layer{i}": v for i, v in enumerate(values)}
+        return r
+
+    runs = {
+        "paper": {str(s): with_measures([1.0 + s / 10, 1.0 + s / 10]) for s in range(3)},
+        "full C3": {str(s): with_measures([0.5, 0.5, 0.5 + s / 10]) for s in range(3)},
+        "ReLU": {str(s): with_measures([0.2, 0.2]) for s in range(3)},
+    }
+    results = results_of(dataclasses.replace(PAIRED, measure="m:f",
+                                             pairs=(("full C3", "paper"),)), runs)
+    assert results._layer_means("full C3") == pytest.approx([0.5, 0.5 + 0.1 / 3, 0.5 + 0.2 / 3])
+    table = results.by_layer()
+    assert table.rows[0] == ["paper", 2, "1.100 ± 0.100"]
+    assert table.rows[3][0] == "full C3 - paper" and table.rows[3][2].endswith("full C3 lower")
+    figure = results.plot_by_layer("std")
+    assert len(figure.axes[0].lines) == 3 and figure.axes[0].get_ylabel() == "std"

@@ -349,6 +349,7 @@ def test_blocks_against_count_params():
         ({"pooling": "sum"}, "pooling"),
         ({"include_top": False, "aux_logits": True}, "aux_logits"),
         ({"classifier_activation": "nope"}, "nope"),
+        ({"modules": "v2"}, "modules"),
     ],
 )
 def test_bad_arguments(kwargs, argument):
@@ -429,3 +430,30 @@ def test_inception_resnet_a_bad_arguments(kwargs, message):
         g.inception_resnet_a(x, "r", **kwargs)
     with pytest.raises(ValueError, match="name"):
         g.inception_resnet_a(x, "")
+
+
+def test_naive_module_by_hand():
+    """Figure 2(a) on module 3a's input (28x28x192): 1x1, 3x3 and 5x5 convolutions straight on
+    the input (64, 128 and 32 maps, with biases) and the pool passed through, so the output is
+    192 + 64 + 128 + 32 = 416 maps deep."""
+    inputs = keras.Input((28, 28, 192))
+    model = keras.Model(inputs, g.naive_inception_module(inputs, g.INCEPTION["3a"], "naive"))
+    weights = 192 * 64 + 9 * 192 * 128 + 25 * 192 * 32
+    assert model.count_params() == weights + 64 + 128 + 32
+    assert model.output_shape == (None, 28, 28, 416)
+    assert shapes.totals(model).macs == weights * 28 * 28
+
+
+def test_naive_googlenet_grows_from_module_to_module():
+    naive = g.googlenet((65, 65, 3), classes=10, width=0.25, lrn=False, modules="naive")
+    reduced = g.googlenet((65, 65, 3), classes=10, width=0.25, lrn=False)
+    assert naive.name == "googlenet_naive"
+    depth, c_in = [], 48  # conv2's 192 maps / 4
+    for stage in g.STAGES:
+        for key in stage:
+            n1, _, n3, _, n5, _ = (max(1, round(w * 0.25)) for w in g.INCEPTION[key])
+            c_in += n1 + n3 + n5
+            depth.append(c_in)
+            assert naive.get_layer(f"inception_{key}_concat").output.shape[-1] == c_in
+    assert depth[-1] > 4 * reduced.get_layer("inception_5b_concat").output.shape[-1]
+    assert naive.count_params() > 10 * reduced.count_params()

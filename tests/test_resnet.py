@@ -442,9 +442,28 @@ def test_cifar_smallest_input_and_bad_arguments():
         None, 1, 1, 64)
     for kwargs, argument in [({"depth": 21}, "depth"), ({"depth": 2}, "depth"),
                              ({"residual": "yes"}, "residual"), ({"width": 0.3}, "width"),
+                             ({"shortcut": "D"}, "shortcut"),
                              ({"bn_momentum": 1}, "bn_momentum"), ({"classes": 0}, "classes")]:
         with pytest.raises(ValueError, match=argument):
             rn.cifar_resnet(**kwargs)
+
+
+def test_cifar_shortcuts_b_and_c_add_projections_by_hand():
+    """B projects in the two blocks that change the shape (16->32 and 32->64 maps), C in all
+    nine blocks of ResNet-20: a bias-free 1x1 convolution and BN's gamma and beta each."""
+    def projection(c_in, c_out):
+        return c_in * c_out + 2 * c_out
+
+    a = shapes.totals(rn.cifar_resnet(20)).trainable_params
+    b = shapes.totals(rn.cifar_resnet(20, shortcut="B")).trainable_params
+    c = shapes.totals(rn.cifar_resnet(20, shortcut="C")).trainable_params
+    changing = projection(16, 32) + projection(32, 64)
+    assert b - a == changing
+    assert c - a == changing + 3 * projection(16, 16) + 2 * projection(32, 32) + 2 * projection(
+        64, 64)
+    assert rn.cifar_resnet(20, shortcut="B").name == "cifar_resnet20_b"
+    # Projections need no width ratio: a width that A's zero-padding refuses builds with B.
+    assert rn.cifar_resnet(8, width=0.75, shortcut="B").output_shape == (None, 10)
 
 
 @pytest.mark.parametrize("residual", [True, False])
