@@ -533,3 +533,27 @@ def test_a_layer_by_layer_measure_is_summarized_and_compared():
     assert table.rows[3][0] == "full C3 - paper" and table.rows[3][2].endswith("full C3 lower")
     figure = results.plot_by_layer("std")
     assert len(figure.axes[0].lines) == 3 and figure.axes[0].get_ylabel() == "std"
+
+
+def test_a_live_run_of_a_network_with_several_heads_keeps_the_network():
+    """live.network is the trained network with all its heads, not the last named output."""
+    experiment = E.get("googlenet_aux")
+    small = dataclasses.replace(experiment, settings={"ci": dataclasses.replace(
+        experiment.settings["ci"], options={**experiment.settings["ci"].options, "width": 0.125},
+        epochs=1)})
+    arm = small.arms[1].name
+    live = E.run(small, "ci", seeds=[0], arms=[arm], verbose=False)
+    network = live.network(arm)
+    assert isinstance(network, keras.Model)
+    assert network.output_names == ["predictions", "aux1_predictions", "aux2_predictions"]
+    assert network.get_layer("conv1_7x7_s2") is not None
+
+
+def test_build_network_is_the_network_an_arm_trains():
+    experiment = E.get("googlenet_reductions")
+    naive = E.build_network(experiment, "naive modules (Figure 2(a))", "cpu")
+    assert naive.input_shape == (None, 65, 65, 3) and naive.output_shape == (None, 10)
+    trained_as = E.build_arm(experiment, "naive modules (Figure 2(a))", "cpu", (32, 32, 3), 10)
+    assert trained_as.layers[-1].count_params() == naive.count_params()
+    with pytest.raises(ValueError, match="has the arms"):
+        E.build_network(experiment, "nope")

@@ -445,7 +445,7 @@ GOOGLENET_DEPARTURES = (
         "head",
         "7x7/7 average pool, dropout 0.4, Dense(1000, relu), Dense(1000, softmax), no Flatten",
         "7x7 average pool, dropout 40%, one linear layer, softmax",
-        "the extra hidden Dense adds 1,001,000 weights, and without Flatten the output is "
+        "the extra hidden Dense adds 1,001,000 parameters, and without Flatten the output is "
         "(batch, 1, 1, 1000), not (batch, 1000): labels must be reshaped, or the output "
         "flattened, to train",
     ),
