@@ -619,6 +619,51 @@ _register(
 )
 
 
+_DENSENET = "classic.models.densenet:cifar_densenet"
+_DENSENET_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={"bn_momentum": 0.9})
+_DENSENET_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"bn_momentum": 0.9})
+
+_register(
+    Experiment(
+        name="densenet_efficiency",
+        notebook="07_densenet",
+        claim=(
+            "DenseNet-BC is the most parameter-efficient variant: the bottleneck (B) and the "
+            "compression (C) cut the parameters for little or no loss of accuracy, and a "
+            "DenseNet-BC matches a ResNet of several times its parameters (Section 4.4, "
+            "Figure 4, CIFAR-10)."
+        ),
+        paper=Paper(
+            result=(
+                "C10+ test error (Table 2): DenseNet (L=40, k=12, 1.0M) 5.24%, DenseNet-BC "
+                "(L=100, k=12, 0.8M) 4.51%; a DenseNet-BC with 0.8M parameters is as accurate "
+                "as a 1001-layer pre-activation ResNet with 10.2M (Figure 4, middle)"
+            ),
+            citation="Huang et al., CVPR 2017, Table 2 and Figure 4",
+            setting="CIFAR-10, 50,000 images with shifts and mirrors, 300 epochs of SGD "
+                    "(batch 64, learning rate 0.1 divided by 10 at 50% and 75%)",
+        ),
+        differs=(
+            "L = 22 (6 layers per block, 3 bottleneck layers for -B and -BC) instead of 40 to "
+            "250; CIFAR-10 copy (9,000 training images, no augmentation) instead of 50,000 with "
+            "shifts and mirrors; 568 optimizer steps of Adam with a cosine decay instead of "
+            "about 235,000 of SGD; the ResNet is ResNet-20 at half width (option A shortcuts), "
+            "chosen for its parameter count close to DenseNet-BC's"
+        ),
+        arms=(
+            Arm("DenseNet", _DENSENET, {"depth": 22}),
+            Arm("DenseNet-B", _DENSENET, {"depth": 22, "bottleneck": True}),
+            Arm("DenseNet-BC", _DENSENET, {"depth": 22, "bottleneck": True,
+                                           "compression": 0.5}),
+            Arm("ResNet-20 (half width)", _RESNET, {"depth": 20, "width": 0.5}),
+        ),
+        settings={"cpu": _DENSENET_CPU, "ci": _DENSENET_CI},
+        measure="classic.experiments:dense_connections",
+        pairs=(("DenseNet-B", "DenseNet"), ("DenseNet-BC", "DenseNet"),
+               ("DenseNet-BC", "DenseNet-B"), ("DenseNet-BC", "ResNet-20 (half width)")),
+    )
+)
+
 def names() -> tuple[str, ...]:
     return tuple(EXPERIMENTS)
 
@@ -806,6 +851,30 @@ def response_std(model, data, images: int = 500) -> dict[str, float]:
     return {name: float(np.std(keras.ops.convert_to_numpy(out)))
             for name, out in zip(names, outputs, strict=True)}
 
+
+
+def dense_connections(model, data) -> dict[str, float]:
+    """The paper's Figure 5 on a trained DenseNet: for every dense block, how strongly each target
+    layer reads each earlier source (``classic.models.densenet.connection_weights``: the mean
+    absolute weight over the source's input maps), divided by the target's mean over its
+    sources, so that 1 means "as much as the average source" and the scale that Glorot's
+    initialization gives each layer drops out. Keys ``"{block}: {target} <- {source}"``; empty
+    for a network without dense blocks (the ResNet arm). ``data`` is not used."""
+    from classic.models.densenet import connection_weights
+
+    network = _network_of(model)
+    names = {layer.name for layer in network.layers}
+    found = {}
+    for block in ("conv2", "conv3", "conv4"):
+        if f"{block}_block1_concat" not in names:
+            continue
+        weights, sources, targets = connection_weights(network, block)
+        for t, target in enumerate(targets):
+            mean = np.nanmean(weights[t])
+            for s, source in enumerate(sources):
+                if not np.isnan(weights[t, s]):
+                    found[f"{block}: {target} <- {source}"] = float(weights[t, s] / mean)
+    return found
 
 # --------------------------------------------------------------------------- results
 

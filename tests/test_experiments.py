@@ -557,3 +557,17 @@ def test_build_network_is_the_network_an_arm_trains():
     assert trained_as.layers[-1].count_params() == naive.count_params()
     with pytest.raises(ValueError, match="has the arms"):
         E.build_network(experiment, "nope")
+
+
+def test_dense_connections_are_each_targets_weights_relative_to_its_mean():
+    experiment = E.get("densenet_efficiency")
+    dense = E.build_arm(experiment, "DenseNet-BC", "ci", (8, 8, 3), 10)
+    found = E.dense_connections(dense, None)
+    # L = 22 with bottlenecks: 3 layers per block; targets are the 3 layers and the reader of the
+    # block (transition or classifier), each reading the block input and the layers before it.
+    assert len(found) == 3 * (1 + 2 + 3 + 4)
+    row = [v for k, v in found.items() if k.startswith("conv3: pool3_conv <- ")]
+    assert len(row) == 4 and np.mean(row) == pytest.approx(1.0)
+    assert "conv4: predictions <- conv4_block3" in found
+    resnet = E.build_arm(experiment, "ResNet-20 (half width)", "ci", (8, 8, 3), 10)
+    assert E.dense_connections(resnet, None) == {}

@@ -3,11 +3,13 @@ Rabinovich, "Going Deeper with Convolutions", CVPR 2015 (arXiv 2014): Table 1, F
 Section 5 (the auxiliary classifiers).
 
 Also the later Inception ideas the source post describes, as blocks to study next to the v1 module:
-the 5x5 branch replaced by two stacked 3x3 convolutions (Inception v2: Ioffe and Szegedy, "Batch
-Normalization", ICML 2015; Szegedy et al., "Rethinking the Inception Architecture for Computer
-Vision", CVPR 2016, Section 3.1 and Figure 5) and an n x n convolution replaced by 1 x n then
-n x 1 (Inception v3: "Rethinking", Section 3.2 and Figure 6), with :func:`factorization_savings`
-doing the arithmetic. :func:`table1` regenerates the paper's Table 1 from a built model.
+the 5x5 branch replaced by two stacked 3x3 convolutions (BN-Inception, which the post and many
+tutorials call Inception v2: Ioffe and Szegedy, "Batch Normalization", ICML 2015; Szegedy et al.,
+"Rethinking the Inception Architecture for Computer Vision", CVPR 2016, Section 3.1 and Figure 5, a
+paper that gives the name Inception-v2 to a different, factorized network) and an n x n convolution
+replaced by 1 x n then n x 1 (Inception v3: "Rethinking", Section 3.2 and Figure 6), with
+:func:`factorization_savings` doing the arithmetic. :func:`table1` regenerates the paper's Table 1
+from a built model.
 
 And the residual inception block of Inception-v4's paper (Szegedy, Ioffe, Vanhoucke and Alemi,
 "Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning", AAAI 2017):
@@ -153,11 +155,11 @@ def naive_inception_module(x, widths, name, *, batch_norm=False, bn_momentum=0.9
 
 
 def inception_v2_block(x, widths, name, *, batch_norm=False, bn_momentum=0.99):
-    """The Inception v2 module: as :func:`inception_module`, with the 5x5 convolution replaced by
-    two stacked 3x3 ones (``{name}_double3x3_1``, ``{name}_double3x3_2``, each #5x5 wide, after
-    ``{name}_double3x3_reduce``): the same 5x5 receptive field, one more ReLU, 28% fewer weights
-    (18 instead of 25 per pair of channels; "Rethinking the Inception Architecture", Figure 5;
-    the "double 3x3" of Ioffe and Szegedy's BN-Inception).
+    """The BN-Inception ("Inception v2") module: as :func:`inception_module`, with the 5x5
+    convolution replaced by two stacked 3x3 ones (``{name}_double3x3_1``, ``{name}_double3x3_2``,
+    each #5x5 wide, after ``{name}_double3x3_reduce``): the same 5x5 receptive field, one more ReLU,
+    28% fewer weights (18 instead of 25 per pair of channels; "Rethinking the Inception
+    Architecture", Figure 5; the "double 3x3" of Ioffe and Szegedy's BN-Inception).
     """
     return _four_branches(x, widths, name, batch_norm, bn_momentum, double_3x3=True)
 
@@ -403,7 +405,7 @@ def googlenet(
       4a, which raises the smallest input from 32x32 to 65x65.
     * ``batch_norm=False``: GoogLeNet predates batch normalization. ``True`` puts a
       BatchNormalization (``bn_momentum``, Keras' default 0.99) between each convolution (then
-      without bias) and its ReLU, as torchvision's GoogLeNet does. This is *not* Inception v2,
+      without bias) and its ReLU, as torchvision's GoogLeNet does. This is *not* BN-Inception,
       which also changes the modules (:func:`inception_v2_block`) and drops LRN and dropout.
     * ``width=1.0``: multiplies every convolution's and hidden dense layer's width (not the
       paper's; for width-scaled networks that train on a CPU).

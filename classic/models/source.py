@@ -424,7 +424,7 @@ GOOGLENET_DEPARTURES = (
     Departure(
         "batch normalization",
         "after every convolution, after its ReLU: conv -> ReLU -> BN",
-        "none: batch normalization came in 2015 (Ioffe and Szegedy, with Inception v2), and "
+        "none: batch normalization came in 2015 (Ioffe and Szegedy, with BN-Inception), and "
         "that paper puts it before the nonlinearity",
         "BN speeds up training but is not GoogLeNet's; after the ReLU it normalizes a "
         "non-negative, skewed distribution",
