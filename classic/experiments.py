@@ -876,6 +876,125 @@ def dense_connections(model, data) -> dict[str, float]:
                     found[f"{block}: {target} <- {source}"] = float(weights[t, s] / mean)
     return found
 
+
+def _connection_matrices(results, arm: str) -> dict:
+    """``dense_connections`` of every seed of ``arm``, per block: ``(values, sources,
+    targets)`` with ``values[seed, source, target]`` (NaN where there is no connection)."""
+    records = [r for _, r in sorted(results.runs.get(arm, {}).items()) if r.get("measures")]
+    if not records:
+        raise ValueError(f"arm: {arm!r} has no dense_connections measure stored. Received: "
+                         f"arm={arm!r}")
+    blocks: dict = {}
+    for key in records[0]["measures"]:
+        block, link = key.split(": ", 1)
+        target, source = link.split(" <- ")
+        sources, targets = blocks.setdefault(block, ([], []))
+        if source not in sources:
+            sources.append(source)
+        if target not in targets:
+            targets.append(target)
+    matrices = {}
+    for block, (sources, targets) in blocks.items():
+        values = np.full((len(records), len(sources), len(targets)), np.nan)
+        for i, record in enumerate(records):
+            for t, target in enumerate(targets):
+                for s, source in enumerate(sources):
+                    key = f"{block}: {target} <- {source}"
+                    if key in record["measures"]:
+                        values[i, s, t] = record["measures"][key]
+        matrices[block] = (values, sources, targets)
+    return matrices
+
+
+def _interval_about(values, decimals: int = 2) -> tuple[str, str]:
+    """mean ± sd of ``values`` with its 95% t interval, and how it lies against 1."""
+    from scipy import stats
+
+    values = np.asarray(values, dtype=float)
+    mean, sd = float(values.mean()), float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.975, len(values) - 1)) * sd / math.sqrt(len(values))
+    verdict = ("above 1" if mean - half > 1 else "below 1" if mean + half < 1
+               else "not distinguishable from 1")
+    return (f"{mean:.{decimals}f} ± {sd:.{decimals}f} ({mean - half:.{decimals}f} to "
+            f"{mean + half:.{decimals}f})", verdict)
+
+
+def dense_connection_checks(results, arm: str = "DenseNet") -> Table:
+    """The paper's reading of its Figure 5, tested on the stored ``dense_connections`` of one
+    arm: each value is a relative weight (1 = the target's average source), per seed, and its
+    95% t interval over the seeds says whether it differs from an even spread beyond the seed
+    noise. Rows: how many of all connections do; the weight the layers of blocks 2 and 3 put
+    on their block's input, the transition's output (the paper: the least); the weight the
+    classifier puts on the last layer of the last block (the paper: a concentration there)."""
+    matrices = _connection_matrices(results, arm)
+    rows = []
+    beyond = total = 0
+    for values, _, _ in matrices.values():
+        for t in range(values.shape[2]):
+            if np.isfinite(values[0, :, t]).sum() < 2:  # a lone source is 1 by construction
+                continue
+            for s in range(values.shape[1]):
+                cell = values[:, s, t]
+                if np.isnan(cell).any():
+                    continue
+                total += 1
+                beyond += _interval_about(cell)[1] != "not distinguishable from 1"
+    rows.append(["connections whose relative weight differs from 1 beyond the seed noise",
+                 f"{beyond} of {total}", ""])
+    for block in list(matrices)[1:]:
+        values, sources, targets = matrices[block]
+        dense = [t for t, name in enumerate(targets) if "_block" in name][1:]  # not the first
+        per_seed = np.nanmean(values[:, sources.index("input"), dense], axis=1)
+        rows.append([f"{block}: dense layers' weight on the block input (the transition's "
+                     "output), mean over layers 2 and up", *_interval_about(per_seed)])
+    values, sources, targets = matrices[list(matrices)[-1]]
+    if targets[-1] == "predictions":
+        rows.append([f"classifier's weight on the last layer ({sources[-1]})",
+                     *_interval_about(values[:, -1, -1])])
+        rows.append(["classifier's weight on the block input",
+                     *_interval_about(values[:, 0, -1])])
+    return Table(["the paper's observation, measured", "relative weight: mean ± sd (95% interval)",
+                  "against an even spread"], rows,
+                 title=f"Figure 5's reading on {arm}, {len(values)} seeds")
+
+
+def plot_dense_connections(results, arm: str = "DenseNet"):
+    """The paper's Figure 5 from the stored ``dense_connections`` of one arm: per dense block,
+    the relative weight (mean over seeds) of each source layer s (rows; 0 = the block's input)
+    in each target layer l (columns; the last one, marked, is the transition or the classifier
+    that reads the whole block)."""
+    from classic.viz import _new_figure
+
+    matrices = _connection_matrices(results, arm)
+    figure = _new_figure(4.0 * len(matrices), 3.8)
+    means = {block: m[0].mean(axis=0) for block, m in matrices.items()}  # NaN: no connection
+    top = max(float(np.nanmax(mean)) for mean in means.values())
+    image = None
+    for i, (block, (_, sources, targets)) in enumerate(matrices.items()):
+        axes = figure.add_subplot(1, len(matrices), i + 1)
+        image = axes.imshow(np.ma.masked_invalid(means[block]), cmap="viridis", vmin=0,
+                            vmax=top)
+        last = "C" if targets[-1] == "predictions" else "T"
+        axes.set_xticks(range(len(targets)),
+                        [str(t + 1) for t in range(len(targets) - 1)] + [last])
+        axes.set_yticks(range(len(sources)), [str(s) for s in range(len(sources))])
+        axes.add_patch(_rectangle(len(targets) - 1.5, -0.5, 1, len(sources)))
+        axes.set_title(f"Dense Block {i + 1}", fontsize=9)
+        axes.set_xlabel("Target layer (ℓ)")
+        axes.set_ylabel("Source layer (s)")
+    figure.colorbar(image, ax=figure.axes, shrink=0.8,
+                    label="relative weight (1 = the target's average source)")
+    seeds = next(iter(matrices.values()))[0].shape[0]
+    figure.suptitle(f"{results.experiment.name}, {arm}: mean over {seeds} seeds "
+                    "(T: transition, C: classifier)", fontsize=10)
+    return figure
+
+
+def _rectangle(x, y, width, height):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), width, height, fill=False, edgecolor="black", linewidth=1.5)
+
 # --------------------------------------------------------------------------- results
 
 
@@ -1219,6 +1338,36 @@ class Results:
         axes.legend(fontsize=7)
         axes.set_title(f"{self.experiment.name} ({self.profile} profile): mean, band = min-max "
                        "over seeds", fontsize=9)
+        return figure
+
+    def plot_against(self, cost: Mapping[str, float] | None = None,
+                     label: str = "parameters", log: bool = True):
+        """The metric of each arm (mean ± sd over seeds as an error bar, each seed a dot)
+        against a cost: ``cost[arm]`` (MACs, say), by default each arm's stored parameter count
+        (the paper's accuracy-per-parameter plots, DenseNet's Figure 4)."""
+        from classic.viz import _new_figure
+
+        figure = _new_figure(7.0, 4.2)
+        axes = figure.add_subplot(1, 1, 1)
+        for i, arm in enumerate(self.experiment.arms):
+            records = list(self.runs.get(arm.name, {}).values())
+            values = [v for v in self.values(arm.name) if math.isfinite(v)]
+            if not records or not values:
+                continue
+            x = cost[arm.name] if cost is not None else records[0]["params"]
+            colour = f"C{i % 10}"
+            axes.errorbar([x], [np.mean(values)], yerr=[np.std(values, ddof=1)
+                          if len(values) > 1 else 0], fmt="o", color=colour, capsize=5,
+                          label=arm.name)
+            axes.scatter([x] * len(values), values, color=colour, s=12, alpha=0.5)
+        if log:
+            axes.set_xscale("log")
+        axes.set_xlabel(label + (" (log scale)" if log else ""))
+        axes.set_ylabel(self.metric_label)
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7)
+        axes.set_title(f"{self.experiment.name} ({self.profile} profile): mean ± sd; dots: seeds",
+                       fontsize=9)
         return figure
 
     def compare_live(self, live: Results) -> Table:

@@ -571,3 +571,62 @@ def test_dense_connections_are_each_targets_weights_relative_to_its_mean():
     assert "conv4: predictions <- conv4_block3" in found
     resnet = E.build_arm(experiment, "ResNet-20 (half width)", "ci", (8, 8, 3), 10)
     assert E.dense_connections(resnet, None) == {}
+
+
+def _dense_results(per_seed):
+    """Stored-looking results of densenet_efficiency whose DenseNet arm has the measures
+    ``per_seed(seed)`` (and a test accuracy) for seeds 0, 1, 2."""
+    experiment = E.get("densenet_efficiency")
+    runs = {"DenseNet": {}, "DenseNet-BC": {}}
+    for seed in range(3):
+        for arm, params, acc in (("DenseNet", 270_000, 0.5), ("DenseNet-BC", 72_000, 0.45)):
+            r = record(acc + 0.01 * seed, (0.3, acc))
+            r["params"] = params
+            r["measures"] = per_seed(seed) if arm == "DenseNet" else {}
+            runs[arm][str(seed)] = r
+    return E.Results(experiment, "cpu", runs, {}, experiment.fingerprint("cpu"))
+
+
+def test_figure_5_checks_find_a_pattern_only_beyond_the_seed_noise():
+    def block(name, reader, layers, input_weight, last_weight, seed):
+        found = {}
+        for t in range(1, layers + 2):
+            target = f"{name}_block{t}_1_conv" if t <= layers else reader
+            sources = ["input"] + [f"{name}_block{i}" for i in range(1, t)]
+            raw = {s: 1.0 for s in sources}
+            raw["input"] = input_weight + 0.01 * seed
+            raw[sources[-1]] = raw[sources[-1]] if len(sources) == 1 else last_weight
+            mean = np.mean(list(raw.values()))
+            found.update({f"{name}: {target} <- {s}": v / mean for s, v in raw.items()})
+        return found
+
+    def pattern(seed):  # blocks 2 and 3 lean away from their input; the classifier to the last
+        return {**block("conv2", "pool2_conv", 3, 1.0, 1.0, seed),
+                **block("conv3", "pool3_conv", 3, 0.4, 1.0, seed),
+                **block("conv4", "predictions", 3, 0.4, 2.0, seed)}
+
+    table = E.dense_connection_checks(_dense_results(pattern), "DenseNet")
+    verdicts = {row[0]: row[2] for row in table.rows}
+    assert verdicts[next(k for k in verdicts if k.startswith("conv3: dense layers"))] == "below 1"
+    assert verdicts["classifier's weight on the last layer (conv4_block3)"] == "above 1"
+    assert table.rows[0][1].endswith("of 27")  # 3 blocks x (2 + 3 + 4): lone sources left out
+    even = E.dense_connection_checks(_dense_results(lambda seed: {
+        **block("conv2", "pool2_conv", 3, 1.0 + 0.05 * (-1) ** seed, 1.0, seed),
+        **block("conv3", "pool3_conv", 3, 1.0 + 0.05 * (-1) ** seed, 1.0, seed),
+        **block("conv4", "predictions", 3, 1.0 + 0.05 * (-1) ** seed, 1.0, seed)}), "DenseNet")
+    assert {row[2] for row in even.rows[1:]} == {"not distinguishable from 1"}
+    figure = E.plot_dense_connections(_dense_results(pattern), "DenseNet")
+    assert [a.get_title() for a in figure.axes[:3]] == ["Dense Block 1", "Dense Block 2",
+                                                       "Dense Block 3"]
+    assert figure.axes[0].get_xlabel() == "Target layer (ℓ)"
+    with pytest.raises(ValueError, match="no dense_connections"):
+        E.dense_connection_checks(_dense_results(pattern), "DenseNet-BC")
+
+
+def test_plot_against_puts_each_arm_at_its_cost():
+    results = _dense_results(lambda seed: {})
+    figure = results.plot_against()
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log" and axes.get_xlabel() == "parameters (log scale)"
+    figure = results.plot_against({"DenseNet": 5.0, "DenseNet-BC": 2.0}, "MACs", log=False)
+    assert figure.axes[0].get_xlabel() == "MACs"
