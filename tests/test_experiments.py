@@ -630,3 +630,14 @@ def test_plot_against_puts_each_arm_at_its_cost():
     assert axes.get_xscale() == "log" and axes.get_xlabel() == "parameters (log scale)"
     figure = results.plot_against({"DenseNet": 5.0, "DenseNet-BC": 2.0}, "MACs", log=False)
     assert figure.axes[0].get_xlabel() == "MACs"
+
+
+def test_seeds_needed_shrinks_the_interval_below_the_effect():
+    from scipy import stats
+
+    n = E.seeds_needed(0.5, 0.85)
+    half = lambda k: stats.t.ppf(0.975, 2 * k - 2) * 0.85 * np.sqrt(2 / k)  # noqa: E731
+    assert half(n) < 0.5 <= half(n - 1)
+    assert E.seeds_needed(10.0, 0.0) == 2
+    with pytest.raises(ValueError, match="effect"):
+        E.seeds_needed(0.0, 1.0)
