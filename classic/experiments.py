@@ -530,8 +530,9 @@ _register(
         notebook="05_googlenet",
         claim=(
             "The 1x1 reductions make the inception module affordable: without them the "
-            "network's computation blows up within a few stages, for no gain in accuracy "
-            "(Section 4, Figure 2)."
+            "network's computation blows up within a few stages (Section 4, Figure 2). The "
+            "paper rejects the naive module on cost and never trains it: what does it give "
+            "for that cost?"
         ),
         paper=Paper(
             result="no training figure: the naive module is rejected on cost alone",
