@@ -622,7 +622,7 @@ _register(
 
 _DENSENET = "classic.models.densenet:cifar_densenet"
 # Half the CIFAR-10 copy and 6 epochs: a DenseNet-BC seed then takes about two minutes on 2 cores
-# (its many thin layers make it about three times slower per image than ResNet-20 at half width).
+# (its many thin layers make it several times slower per image than ResNet-20 at half width).
 _DENSENET_CPU = Setting(**{**_CIFAR_CPU, "limit": 5_000}, image_size=32, epochs=6,
                         options={"bn_momentum": 0.9})
 _DENSENET_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"bn_momentum": 0.9})
@@ -632,10 +632,9 @@ _register(
         name="densenet_efficiency",
         notebook="07_densenet",
         claim=(
-            "DenseNet-BC is the most parameter-efficient variant: the bottleneck (B) and the "
-            "compression (C) cut the parameters for little or no loss of accuracy, and a "
-            "DenseNet-BC matches a ResNet of several times its parameters (Section 4.4, "
-            "Figure 4, CIFAR-10)."
+            "DenseNet-BC is the most parameter-efficient variant (the most accurate for its "
+            "parameters), and a DenseNet-BC matches a ResNet of several times its parameters "
+            "(Sections 4.3 and 5, Figure 4, CIFAR-10)."
         ),
         paper=Paper(
             result=(
@@ -643,7 +642,7 @@ _register(
                 "(L=100, k=12, 0.8M) 4.51%; a DenseNet-BC with 0.8M parameters is as accurate "
                 "as a 1001-layer pre-activation ResNet with 10.2M (Figure 4, middle)"
             ),
-            citation="Huang et al., CVPR 2017, Table 2 and Figure 4",
+            citation="Huang et al., CVPR 2017, Table 2, Figure 4",
             setting="CIFAR-10, 50,000 images with shifts and mirrors, 300 epochs of SGD "
                     "(batch 64, learning rate 0.1 divided by 10 at 50% and 75%)",
         ),
@@ -651,7 +650,8 @@ _register(
             "L = 22 (6 layers per block, 3 bottleneck layers for -B and -BC) instead of 40 to "
             "250; half the CIFAR-10 copy (4,500 training images, no augmentation) instead of "
             "50,000 with shifts and mirrors; 216 optimizer steps of Adam with a cosine decay "
-            "instead of about 235,000 of SGD; the ResNet is ResNet-20 at half width (option A "
+            "instead of about 235,000 of SGD with Nesterov momentum and weight decay 1e-4; the "
+            "ResNet is ResNet-20 at half width (option A "
             "shortcuts), "
             "chosen for its parameter count close to DenseNet-BC's"
         ),
