@@ -113,7 +113,11 @@ class Arm:
     from random weights elsewhere, as VGG's deep nets started from net A (Section 3.1).
 
     ``loss_weights`` (one per output) for a network with several outputs, as GoogLeNet's
-    auxiliary classifiers: the first output is the one measured."""
+    auxiliary classifiers: the first output is the one measured.
+
+    ``image_size`` is this arm's input side where its architecture needs another than the
+    setting's (AlexNet's 67 pixels beside networks that take CIFAR-10's 32): the same images,
+    enlarged inside the model."""
 
     name: str
     builder: str
@@ -122,6 +126,11 @@ class Arm:
     init_from: str | None = None
     init_layers: tuple[str, ...] = ()
     loss_weights: tuple[float, ...] | None = None
+    image_size: int | None = None
+
+    def input_size(self, setting: Setting) -> int:
+        """The side of the network's input: the arm's own, else the setting's."""
+        return self.image_size or setting.image_size
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,7 +203,8 @@ class Experiment:
         setting.pop("seeds")
         arms = [
             {k: v for k, v in dataclasses.asdict(arm).items()
-             if k not in ("init_from", "init_layers", "loss_weights") or v}  # unused: not counted
+             if k not in ("init_from", "init_layers", "loss_weights", "image_size") or v}
+            # unused options are left out, so that adding one does not void stored results
             for arm in self.arms
         ]
         definition = {
@@ -229,10 +239,15 @@ class Experiment:
                 options = ", ".join(filter(None, [
                     options, f"{', '.join(arm.init_layers)} start from {arm.init_from!r} "
                     "trained with the same seed (its steps come on top)"]))
+            if arm.image_size:
+                options = ", ".join(filter(None, [
+                    options, f"input {arm.image_size}x{arm.image_size}"]))
             rows.append([arm.name, arm.builder.split(":")[-1], options or "(defaults)"])
         title = (
             f"{self.name} ({profile}): {s.data}, {s.train_images:,} training images at "
-            f"{s.image_size}x{s.image_size}, {s.epochs} epoch{'s' if s.epochs > 1 else ''} "
+            f"{s.image_size}x{s.image_size}"
+            + (" (or the arm's input)" if any(a.image_size for a in self.arms) else "")
+            + f", {s.epochs} epoch{'s' if s.epochs > 1 else ''} "
             f"of batch {s.batch_size} = "
             f"{s.steps:,} optimizer steps per arm, Adam with cosine decay from "
             f"{s.learning_rate:g}, seed{'s' if len(seeds) > 1 else ''} "
@@ -669,6 +684,62 @@ _register(
     )
 )
 
+# Notebook 8: one small member of each family, all trained the same way. Where a paper defines a
+# CIFAR-10 network (ResNet, DenseNet), the course's version of it from notebooks 6 and 7; else the
+# ImageNet network at a quarter of its widths, as notebooks 2-5 train them.
+_FAMILIES_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8)
+_FAMILIES_CI = Setting(**_DIGITS_CI, image_size=32, channels=3)
+
+_register(
+    Experiment(
+        name="families",
+        notebook="08_summary",
+        claim=(
+            "Each family improved on the ones before it: every paper of the course reports a "
+            "lower error than the networks it set out to beat. Does the order of the years "
+            "hold for small versions trained the same way on the same small data set?"
+        ),
+        paper=Paper(
+            result=(
+                "no paper trains all seven: each reports its own network on its own data "
+                "(classic.summary.reported(), one row per family)"
+            ),
+            citation="the seven papers of the course",
+            setting=(
+                "MNIST for LeNet-5; ImageNet at 224x224 for AlexNet to GoogLeNet (ResNet and "
+                "DenseNet too); CIFAR-10 with shifts and mirrors for ResNet-20 and DenseNet-BC; "
+                "each with its own optimizer, schedule and tens to hundreds of epochs"
+            ),
+        ),
+        differs=(
+            "the same for every network: the CIFAR-10 copy (9,000 training images at 32x32, "
+            "no augmentation), enlarged inside the model where a network needs more (ZF-Net "
+            "47x47, AlexNet 67x67, the smallest inputs they accept), 568 optimizer steps of Adam "
+            "with a cosine decay from 0.001, batch 128; ImageNet networks at a quarter of their "
+            "widths; VGG and GoogLeNet with batch normalization, as notebooks 4 and 5 train "
+            "them; ResNet-20 at half width and DenseNet-BC with L=22 as in notebooks 6 and 7"
+        ),
+        arms=(
+            Arm("LeNet-5", "lenet5"),
+            Arm("AlexNet/4", "alexnet", {"width": 0.25}, image_size=67),
+            Arm("ZF-Net/4", "zfnet", {"width": 0.25}, image_size=47),
+            Arm("VGG-11/4 (BN)", _VGG, {"config": "A", "width": 0.25, "batch_norm": True,
+                                        "bn_momentum": 0.9}),
+            Arm("GoogLeNet/4 (BN)", _GOOGLENET, {"width": 0.25, "batch_norm": True,
+                                                 "bn_momentum": 0.9, "lrn": False}),
+            Arm("ResNet-20/2", _RESNET, {"depth": 20, "width": 0.5, "bn_momentum": 0.9}),
+            Arm("DenseNet-BC (L=22)", _DENSENET, {"depth": 22, "bottleneck": True,
+                                                  "compression": 0.5, "bn_momentum": 0.9}),
+        ),
+        settings={"cpu": _FAMILIES_CPU, "ci": _FAMILIES_CI},
+        # each network against the one it set out to beat, in the order of the papers
+        pairs=(("AlexNet/4", "LeNet-5"), ("ZF-Net/4", "AlexNet/4"),
+               ("VGG-11/4 (BN)", "ZF-Net/4"), ("GoogLeNet/4 (BN)", "VGG-11/4 (BN)"),
+               ("ResNet-20/2", "GoogLeNet/4 (BN)"), ("DenseNet-BC (L=22)", "ResNet-20/2")),
+    )
+)
+
+
 def names() -> tuple[str, ...]:
     return tuple(EXPERIMENTS)
 
@@ -707,7 +778,8 @@ def build_network(experiment, arm: str | Arm, profile: str = "cpu", classes: int
     experiment = _experiment(experiment)
     arm = experiment.arm(arm) if isinstance(arm, str) else arm
     s = experiment.setting(profile)
-    return _builder(arm.builder)(input_shape=(s.image_size, s.image_size, s.channels),
+    size = arm.input_size(s)
+    return _builder(arm.builder)(input_shape=(size, size, s.channels),
                                  classes=classes, **s.options, **arm.options)
 
 
@@ -725,7 +797,7 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
     experiment = _experiment(experiment)
     arm = experiment.arm(arm) if isinstance(arm, str) else arm
     s = experiment.setting(profile)
-    size = s.image_size
+    size = arm.input_size(s)
     network = build_network(experiment, arm, profile, classes)
     if arm.init_from:
         if donor is None:
@@ -1163,6 +1235,51 @@ class Results:
         word = "higher" if self.higher_is_better else "faster"
         return f"{better} {word}"
 
+    def separated(self) -> list[tuple[str, str]]:
+        """Every pair of arms whose 95% interval of the difference excludes zero, as (better,
+        worse); pairs that do not separate are left out: they are not ranked."""
+        names = [arm.name for arm in self.experiment.arms if self.values(arm.name)]
+        pairs = []
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                verdict = self.verdict(b, a)
+                if verdict.endswith((" higher", " faster")):
+                    better = verdict.rsplit(" ", 1)[0]
+                    pairs.append((better, a if better == b else b))
+        return pairs
+
+    def ranking(self) -> Table:
+        """The arms from best to worst mean, each with the arms it is measurably better and
+        worse than (the 95% interval of the difference excludes zero) and those it cannot be
+        told apart from at this scale. The title says how many of the pairs separate, and how
+        many would by chance if no arm differed from any other (5% of the pairs)."""
+        names = [arm.name for arm in self.experiment.arms if self.values(arm.name)]
+        means = {name: float(np.mean([v for v in self.values(name) if math.isfinite(v)]
+                                     or [math.nan])) for name in names}
+        order = sorted(names, key=lambda n: (math.isnan(means[n]),
+                                             -means[n] if self.higher_is_better else means[n]))
+        separated = self.separated()
+        rows = []
+        for place, name in enumerate(order, start=1):
+            above = [worse for better, worse in separated if better == name]
+            below = [better for better, worse in separated if worse == name]
+            apart = [n for n in order if n != name and n not in above and n not in below]
+            rows.append([place, name, _mean_sd(self.values(name), self._decimals),
+                         ", ".join(sorted(below, key=order.index)) or "-",
+                         ", ".join(sorted(above, key=order.index)) or "-",
+                         ", ".join(apart) or "-"])
+        n_pairs = len(names) * (len(names) - 1) // 2
+        better = "better" if self.higher_is_better else "faster"
+        return Table(
+            ["place", "arm", f"{self.metric_label} (mean ± sd)", f"measurably {better} arms",
+             "measurably worse arms" if self.higher_is_better else "measurably slower arms",
+             "not told apart from"],
+            rows,
+            title=(f"{self.experiment.name}, profile {self.profile}: {len(separated)} of "
+                   f"{n_pairs} pairs separate (95% Welch intervals); if no two arms truly "
+                   f"differed, about {0.05 * n_pairs:.1f} would separate by chance"),
+        )
+
     def paper(self, arms: str | Sequence[str] | None = None) -> Table:
         """The paper's own figure beside ours, and what differs from its setting.
 
@@ -1346,14 +1463,18 @@ class Results:
         return figure
 
     def plot_against(self, cost: Mapping[str, float] | None = None,
-                     label: str = "parameters", log: bool = True):
+                     label: str = "parameters", log: bool = True,
+                     sizes: Mapping[str, float] | None = None, size_label: str = "parameters"):
         """The metric of each arm (mean ± sd over seeds as an error bar, each seed a dot)
         against a cost: ``cost[arm]`` (MACs, say), by default each arm's stored parameter count
-        (the paper's accuracy-per-parameter plots, DenseNet's Figure 4)."""
+        (the paper's accuracy-per-parameter plots, DenseNet's Figure 4). ``sizes[arm]`` makes it
+        a bubble chart: a disc behind each arm, its area proportional to the value
+        (``size_label`` names it in the title)."""
         from classic.viz import _new_figure
 
         figure = _new_figure(7.0, 4.2)
         axes = figure.add_subplot(1, 1, 1)
+        largest = max(sizes.values()) if sizes else None
         for i, arm in enumerate(self.experiment.arms):
             records = list(self.runs.get(arm.name, {}).values())
             values = [v for v in self.values(arm.name) if math.isfinite(v)]
@@ -1361,6 +1482,9 @@ class Results:
                 continue
             x = cost[arm.name] if cost is not None else records[0]["params"]
             colour = f"C{i % 10}"
+            if sizes:
+                axes.scatter([x], [np.mean(values)], s=1500 * sizes[arm.name] / largest,
+                             color=colour, alpha=0.15, linewidths=0)
             axes.errorbar([x], [np.mean(values)], yerr=[np.std(values, ddof=1)
                           if len(values) > 1 else 0], fmt="o", color=colour, capsize=5,
                           label=arm.name)
@@ -1371,8 +1495,10 @@ class Results:
         axes.set_ylabel(self.metric_label)
         axes.grid(alpha=0.3)
         axes.legend(fontsize=7)
-        axes.set_title(f"{self.experiment.name} ({self.profile} profile): mean ± sd; dots: seeds",
-                       fontsize=9)
+        title = f"{self.experiment.name} ({self.profile} profile): mean ± sd; dots: seeds"
+        if sizes:
+            title += f"; disc area: {size_label}"
+        axes.set_title(title, fontsize=9)
         return figure
 
     def compare_live(self, live: Results) -> Table:

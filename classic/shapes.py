@@ -358,6 +358,72 @@ def counts_activations(layer) -> bool:
     return type(layer).__name__ not in MOVES_ONLY
 
 
+# What the backward pass reads. Most layers' gradients need their input (a convolution's weight
+# gradient is input x output gradient); an activation whose derivative is a function of its own
+# output (ReLU: y > 0; tanh: 1 - y^2; sigmoid: y(1 - y); softmax) needs its output instead; an
+# addition and batch normalization's output need to be kept by nobody but a reader.
+_OUTPUT_GRADIENT = ("relu", "tanh", "sigmoid", "softmax", "scaled_tanh")
+_NEEDS_NO_INPUT = ("Add", "Subtract", "Activation", "ReLU", "Softmax", "GlobalAveragePooling2D",
+                   "AveragePooling2D") + MOVES_ONLY
+_OUTPUT_NOT_NEEDED = ("BatchNormalization", "Add", "Subtract", "GlobalAveragePooling2D",
+                      "AveragePooling2D") + MOVES_ONLY
+
+
+def _activation_name(layer) -> str | None:
+    activation = getattr(layer, "activation", None)
+    if activation is None:
+        return None
+    return getattr(activation, "__name__", type(activation).__name__)
+
+
+def _needs_output(layer) -> bool:
+    """Whether ``layer``'s own gradient reads its output: a ReLU, tanh, sigmoid or softmax (as a
+    layer or built into one), max pooling, and any layer the course does not know."""
+    kind = type(layer).__name__
+    if kind in _OUTPUT_NOT_NEEDED:
+        return False
+    name = _activation_name(layer)
+    if name is not None:
+        return name in _OUTPUT_GRADIENT or name != "linear"
+    return kind not in ("Conv2D", "Dense", "DepthwiseConv2D", "SeparableConv2D")
+
+
+def _needs_input(layer) -> bool:
+    """Whether ``layer``'s gradient reads its input (a convolution, dense layer, normalization or
+    max pooling does; an addition, a ReLU-like activation or a layer that only moves values
+    does not)."""
+    kind = type(layer).__name__
+    if kind == "Activation":
+        return _activation_name(layer) not in _OUTPUT_GRADIENT
+    return kind not in _NEEDS_NO_INPUT
+
+
+def _readers(layer) -> list:
+    """The layers that read ``layer``'s output, seen through layers that only move values (a
+    concatenation's reader reads the maps it joins)."""
+    found = []
+    for node in getattr(layer, "_outbound_nodes", []):
+        reader = node.operation
+        if type(reader).__name__ in MOVES_ONLY:
+            found.extend(_readers(reader))
+        else:
+            found.append(reader)
+    return found
+
+
+def kept_for_backward(layer) -> bool:
+    """Whether ``layer``'s output counts in the activation memory: whether the backward pass
+    reads it, for this layer's gradient (a ReLU's) or for a reader's (a convolution reads its
+    input). A layer that only moves values (``MOVES_ONLY``) counts nothing; the maps it joins
+    count where they are made. Batch normalization's output before a ReLU or an addition, and an
+    addition's output before a ReLU, are read by no gradient: they do not count, whether the
+    ReLU is a layer of its own (ResNet) or built into the layer (VGG)."""
+    if not counts_activations(layer):
+        return False
+    readers = _readers(layer)
+    return _needs_output(layer) or not readers or any(_needs_input(r) for r in readers)
+
+
 def _layer_rows(model) -> list[LayerRow]:
     fields: dict[str, Field | None] = {}
     rows = []
@@ -407,7 +473,7 @@ def _layer_rows(model) -> list[LayerRow]:
                 keras_params=keras_params,
                 macs=macs,
                 activation_bytes=(activation_memory(keras_shape)
-                                  if all(keras_shape) and counts_activations(layer) else 0),
+                                  if all(keras_shape) and kept_for_backward(layer) else 0),
                 field=field,
             )
         )
@@ -427,10 +493,13 @@ class Totals:
 def totals(model) -> Totals:
     """Parameters, MACs per image and float32 activation bytes per image of a whole model.
 
-    The activation bytes add up the input and every output a layer computes, one image in
-    float32; layers that only move values (``MOVES_ONLY``: Flatten, Concatenate, ZeroPadding2D,
-    Dropout, ...) add nothing. One rule for every network, so towers joined by a concatenation
-    or a padded pooling layer cost what they compute, not what they copy."""
+    The activation bytes add up, one image in float32, what the backward pass reads
+    (:func:`kept_for_backward`): the input and every layer output that a gradient needs, its
+    own layer's (a ReLU's) or a reader's (a convolution's). Layers that only move values
+    (``MOVES_ONLY``: Flatten, Concatenate, ZeroPadding2D, Dropout, ...) add nothing, and batch
+    normalization's output before a ReLU adds nothing. One rule for every network: a ReLU
+    counts once, whether it is a layer of its own or built into a convolution, and towers
+    joined by a concatenation cost what they compute, not what they copy."""
     rows = _layer_rows(model)
     trainable = sum(math.prod(w.shape) for w in model.trainable_weights)
     return Totals(

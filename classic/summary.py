@@ -1,4 +1,4 @@
-"""The course's closing comparison: every network's facts, small versions to train, and the post's
+"""The course's closing comparison: every network's facts, what each paper reports, and the post's
 closing summary checked against computed numbers.
 
 * :data:`PAPERS` holds each network's paper (venue and year, the depth it states, its input size),
@@ -7,9 +7,8 @@ closing summary checked against computed numbers.
 * :func:`depth` counts the layers with weights on the deepest path from the input to the output,
   which is how the papers count depth (VGG-16's 16, ResNet-50's 50, GoogLeNet's 22, DenseNet-121's
   121); :func:`weight_layers` counts them all, branches and shortcuts included.
-* :data:`SMALL` is one small, width-scaled configuration per family for a short training run on
-  the same data set, :func:`small_builder` builds one for a data set and :func:`measurements`
-  tabulates the runs.
+* :data:`REPORTED` is each family's own number as its paper reports it, and :func:`reported`
+  sets the course's small versions (the experiment ``families``) beside them.
 * :func:`claims` sets each sentence of the post's closing summary next to evidence computed from
   :func:`facts` and the shape arithmetic; :func:`post_departures` counts the post's code departures
   per network (:data:`classic.models.source.DEPARTURES`).
@@ -18,8 +17,8 @@ closing summary checked against computed numbers.
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import keras
 
@@ -37,10 +36,10 @@ from classic.tables import Table
 
 __all__ = [
     "PAPERS",
-    "SMALL",
+    "REPORTED",
     "Measures",
     "Paper",
-    "Small",
+    "Reported",
     "claims",
     "depth",
     "depth_notes",
@@ -48,10 +47,8 @@ __all__ = [
     "inception_reductions",
     "is_weight_layer",
     "measure",
-    "measurements",
     "post_departures",
-    "small_builder",
-    "small_table",
+    "reported",
     "weight_layers",
 ]
 
@@ -244,21 +241,22 @@ class Measures:
     depth: int
     weight_layers: int
     params: int
+    trainable_params: int
     macs: int
-    activation_bytes: int  # float32, what the layers compute (classic.shapes.totals' rule)
+    activation_bytes: int  # float32, what the backward pass reads (classic.shapes.totals' rule)
 
 
 def measure(model) -> Measures:
     """Depth, weight layers, parameters, MACs and activation bytes of one image, from the model."""
     _check_model(model)
     total = totals(model)
-    return Measures(depth(model), weight_layers(model), total.params, total.macs,
-                    total.activation_bytes)
+    return Measures(depth(model), weight_layers(model), total.params, total.trainable_params,
+                    total.macs, total.activation_bytes)
 
 
 # --------------------------------------------------------------------------- the table of facts
 FACT_COLUMNS = ["network", "venue", "year", "input", "depth (paper)", "depth (counted)",
-                "weight layers", "params", "MACs x10^9", "activations MiB"]
+                "weight layers", "params", "trainable", "MACs x10^9", "activations MiB"]
 _MIB = 2**20
 
 
@@ -279,7 +277,8 @@ def facts(names=None, *, verbose: bool = False) -> Table:
         gc.collect()
         h, w, c = paper.input_shape
         rows.append([paper.label, paper.venue, str(paper.year), f"{h}x{w}x{c}", paper.depth,
-                     m.depth, m.weight_layers, m.params, m.macs / 1e9, m.activation_bytes / _MIB])
+                     m.depth, m.weight_layers, m.params, m.trainable_params, m.macs / 1e9,
+                     m.activation_bytes / _MIB])
         if verbose:
             print(f"{paper.label}: measured")
     return Table(FACT_COLUMNS, rows, title="The course's networks at their papers' input sizes")
@@ -305,114 +304,72 @@ def _fact(table: Table, label: str, column: str):
     return table.rows[labels.index(label)][table.columns.index(column)]
 
 
-# --------------------------------------------------------------------------- small versions
+# --------------------------------------------------------------------------- what papers report
 @dataclass(frozen=True)
-class Small:
-    """A small, width-scaled member of a family, for a short run on a small data set.
+class Reported:
+    """What one family's paper reports for the network closest to the course's small version.
 
-    ``kwargs`` go to the builder (``classic.models.build(network, ...)``) besides the data's input
-    shape and class count; ``image_size`` is the input side (the smallest the architecture
-    accepts, or the data's own 32 where that is larger); ``epochs`` is per profile, 0 where the
-    network is not trained in that profile.
-    """
+    ``arm`` names that small version in the experiment ``families`` (classic.experiments)."""
 
+    arm: str
     network: str
-    label: str
-    kwargs: Mapping = field(default_factory=dict)
-    image_size: int = 32
-    epochs: Mapping = field(default_factory=lambda: {"ci": 1, "cpu": 10, "gpu": 30})
-    learning_rate: float = 1e-3
-
-    def epochs_for(self, profile) -> int:
-        """The epochs of this configuration for a profile (a name or an object with `.name`)."""
-        name = profile if isinstance(profile, str) else getattr(profile, "name", None)
-        if name not in self.epochs:
-            raise ValueError(
-                f"`profile` must be one of {', '.join(self.epochs)} (or have such a `.name`). "
-                f"Received: profile={profile!r}"
-            )
-        return self.epochs[name]
+    data: str
+    measure: str
+    error: float  # percent
+    source: str
 
 
-# One per family (the post's sections), each narrowed to about a quarter of its widths, at the
-# smallest input it accepts; batch normalization momentum 0.9 where the network has it (Keras'
-# 0.99 is too slow for a run of a minute). Budgets are in epochs (reproducible, unlike seconds):
-# more for the fast, shallow networks, fewer for the slow, deep ones, so that all seven train in
-# minutes on a 2-core CPU with the 10,000-image CIFAR-10 copy.
-SMALL: dict[str, Small] = {
-    "lenet5": Small("lenet5", "LeNet-5", {}, 32, {"ci": 1, "cpu": 15, "gpu": 30}),
-    "alexnet": Small("alexnet", "AlexNet/4", {"width": 0.25}, 67, {"ci": 1, "cpu": 8, "gpu": 30}),
-    "zfnet": Small("zfnet", "ZF-Net/4", {"width": 0.25}, 47, {"ci": 1, "cpu": 8, "gpu": 30}),
-    "vgg11": Small("vgg11", "VGG-11/4", {"width": 0.25}, 32, {"ci": 1, "cpu": 6, "gpu": 30}),
-    "googlenet": Small("googlenet", "GoogLeNet/4", {"width": 0.25}, 32,
-                       {"ci": 1, "cpu": 6, "gpu": 30}),
-    "resnet18": Small("resnet18", "ResNet-18/4", {"width": 0.25, "bn_momentum": 0.9}, 32,
-                      {"ci": 1, "cpu": 4, "gpu": 30}),
-    # 0 epochs in ci: tracing its 429 layers alone takes about a minute on 2 CPU cores, more than
-    # the other six networks' ci runs together (its build is unit-tested instead).
-    "densenet121": Small("densenet121", "DenseNet-121 k=8",
-                         {"growth_rate": 8, "bn_momentum": 0.9}, 32,
-                         {"ci": 0, "cpu": 2, "gpu": 30}),
-}
+REPORTED: tuple[Reported, ...] = (
+    Reported("LeNet-5", "LeNet-5", "MNIST, 60,000 training images", "test error", 0.95,
+             "LeCun et al. 1998, Section III"),
+    Reported("AlexNet/4", "AlexNet, one network", "ImageNet 2012, 1.2M images",
+             "top-5 validation error", 18.2, "Krizhevsky et al. 2012, Table 2"),
+    Reported("ZF-Net/4", "ZF-Net, one network", "ImageNet 2012, 1.2M images",
+             "top-5 validation error", 16.5, "Zeiler and Fergus 2014, Table 2"),
+    Reported("VGG-11/4 (BN)", "VGG-11 (A), no batch normalization", "ImageNet 2012, 1.2M images",
+             "top-5 validation error, one scale", 10.4, "Simonyan and Zisserman 2015, Table 3"),
+    Reported("GoogLeNet/4 (BN)", "GoogLeNet, one network, one crop", "ImageNet 2014, 1.2M images",
+             "top-5 validation error", 10.07, "Szegedy et al. 2015, Table 3"),
+    Reported("ResNet-20/2", "ResNet-20 (full width)", "CIFAR-10, 45,000 images, shifts and mirrors",
+             "test error", 8.75, "He et al. 2016, Table 6"),
+    Reported("DenseNet-BC (L=22)", "DenseNet-BC (L=100, k=12)",
+             "CIFAR-10, 50,000 images, shifts and mirrors", "test error", 4.51,
+             "Huang et al. 2017, Table 2"),
+)
 
 
-def small_builder(config: Small, data):
-    """A function of no arguments that builds ``config``'s network for ``data`` (its input shape
-    and class count), what :func:`classic.train.fit` takes."""
-    if not isinstance(config, Small):
-        raise ValueError(
-            f"`config` must be a classic.summary.Small, e.g. SMALL['vgg11']. Received: {config!r}"
-        )
-    shape, classes = tuple(data.input_shape), int(data.num_classes)
+def reported(results=None) -> Table:
+    """Each family's own number, as its paper reports it, on its own data; with ``results`` (the
+    stored or live :class:`classic.experiments.Results` of the experiment ``families``), the
+    course's small version's test error beside it (mean ± sd over seeds; 10 classes, top-1).
 
-    def build():
-        return models.build(config.network, input_shape=shape, classes=classes, **config.kwargs)
-
-    return build
-
-
-def small_table(configs: Mapping | None = None) -> Table:
-    """The small configurations as a table: builder, options, input side, epochs per profile."""
-    configs = SMALL if configs is None else configs
+    The papers' numbers are not comparable with one another (other data, top-5 against top-1,
+    other budgets): each shows what its paper claimed over the networks before it."""
+    columns = ["small version", "the paper's network", "data", "measure", "error %", "source"]
+    if results is not None:
+        columns.append("here: test error % (mean ± sd)")
     rows = []
-    for config in configs.values():
-        options = ", ".join(f"{k}={v!r}" for k, v in config.kwargs.items()) or "-"
-        epochs = " / ".join(str(config.epochs[p]) for p in ("ci", "cpu", "gpu"))
-        rows.append([config.label, f"classic.models.{config.network}", options,
-                     f"{config.image_size}x{config.image_size}", epochs, config.learning_rate])
-    return Table(["small network", "builder", "options", "input", "epochs ci / cpu / gpu",
-                  "learning rate"], rows, title="One small member of each family")
+    for r in REPORTED:
+        row = [r.arm, r.network, r.data, r.measure, r.error, r.source]
+        if results is not None:
+            row.append(_mean_sd([100.0 - v for v in results.values(r.arm)]))
+        rows.append(row)
+    title = "What each paper reports"
+    if results is not None:
+        setting = results.experiment.setting(results.profile)
+        title += (f", next to this course's small versions ({setting.data}, {setting.steps:,} "
+                  f"optimizer steps, {results.profile} profile)")
+    return Table(columns, rows, title=title)
 
 
-MEASUREMENT_COLUMNS = ["network", "input", "epochs", "seconds", "images/s", "test accuracy %",
-                       "params", "MACs x10^6"]
-
-
-def measurements(results: Mapping, configs: Mapping | None = None) -> Table:
-    """This run's training results, one row per small network.
-
-    ``results`` maps a :data:`SMALL` key to a ``classic.train.TrainingResult``; parameters and
-    MACs per image are counted in the trained model (at its own input size).
-    """
-    configs = SMALL if configs is None else configs
-    if not isinstance(results, Mapping) or not results:
-        raise ValueError(
-            "`results` must map SMALL's keys to classic.train.fit results. "
-            f"Received: {results!r}"
-        )
-    rows = []
-    for key, result in results.items():
-        if key not in configs:
-            raise ValueError(
-                f"`results` keys must be among {', '.join(configs)}. Received: {key!r}"
-            )
-        model = result.model
-        total = totals(model)
-        h, w, c = model.input_shape[1:]
-        rows.append([configs[key].label, f"{h}x{w}x{c}", len(result.epochs),
-                     round(result.seconds, 1), round(result.images_per_second or 0),
-                     round(100 * result.test_accuracy, 1), total.params, total.macs / 1e6])
-    return Table(MEASUREMENT_COLUMNS, rows, title="Small versions, trained on the same data")
+def _mean_sd(values) -> str:
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return f"{values[0]:.1f}"
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+    return f"{mean:.1f} ± {sd:.1f}"
 
 
 # --------------------------------------------------------------------------- the post's summary
@@ -494,11 +451,19 @@ def claims(table: Table) -> Table:
         f"its three dense layers hold {alexnet_dense / params('AlexNet'):.0%} of the parameters",
         "history: the paper's ILSVRC-2012 top-5 error was 15.3% against 26.2% for the next entry",
     ])
+    # AlexNet's conv2, conv4 and conv5 read only their own tower's half of the maps (groups=2);
+    # in one tower, as ZF-Net is, each reads all of them: their MACs double.
+    alexnet_grouped = (conv2d_macs(27, 5, 96, 256, groups=2) + conv2d_macs(13, 3, 384, 384, 2)
+                       + conv2d_macs(13, 3, 384, 256, groups=2))
+    one_tower = macs("AlexNet") * 1e9 + alexnet_grouped
+    conv1_extra = conv2d_macs(110, 7, 3, 96) - conv2d_macs(55, 11, 3, 96)
     rows.append([
         "ZF-Net", "showed through visualization what each layer does",
-        f"conv1 7x7/2 instead of AlexNet's 11x11/4 (a change the visualizations suggested): "
         f"{macs('ZF-Net') / macs('AlexNet'):.1f}x AlexNet's MACs for "
-        f"{params('ZF-Net') / params('AlexNet'):.2f}x its parameters",
+        f"{params('ZF-Net') / params('AlexNet'):.2f}x its parameters, mostly from being one "
+        f"tower: AlexNet in one tower needs {one_tower / 1e9:.2f} x10^9 MACs "
+        f"({one_tower / 1e9 / macs('AlexNet'):.2f}x); conv1 7x7/2 instead of 11x11/4 (the "
+        f"change the visualizations suggested) adds {conv1_extra / 1e6:.0f} x10^6",
         "history and method: notebook 3 rebuilds the deconvnet and looks inside a trained ZF-Net",
     ])
     field_size = receptive_fields([(3, 1)] * 3)[-1].size
@@ -536,19 +501,22 @@ def claims(table: Table) -> Table:
         f"{get('VGG-19', 'depth (counted)')}, with {macs('ResNet-152'):.1f} against "
         f"{macs('VGG-19'):.1f} x10^9 MACs and {_millions(params('ResNet-152'))} against "
         f"{_millions(params('VGG-19'))} parameters",
-        "true for depth (notebook 6 trains a plain and a residual 56-layer network); 'solved' is "
-        "strong: the paper's 1,202-layer CIFAR-10 network tests worse than its 110-layer one",
+        "true for depth (notebook 6 trains plain and residual 20- and 56-layer networks); "
+        "'solved' is strong: the paper's 1,202-layer CIFAR-10 network tests worse than its "
+        "110-layer one (7.93% against 6.43%), which the paper puts down to overfitting (19.4M "
+        "parameters for a small data set; both train to similar errors), not to degradation",
     ])
     rows.append([
         "DenseNet", "(not in the post's summary, though its last section teaches it)",
         f"DenseNet-121: {get('DenseNet-121', 'depth (counted)')} layers, "
-        f"{_millions(params('DenseNet-121'))} parameters "
-        f"({params('DenseNet-121') / params('ResNet-50'):.2f}x ResNet-50's), "
+        f"{_millions(get('DenseNet-121', 'trainable'))} trainable parameters against "
+        f"ResNet-50's {_millions(get('ResNet-50', 'trainable'))}, "
         f"{macs('DenseNet-121'):.2f} against {macs('ResNet-50'):.2f} x10^9 MACs, but "
         f"{get('DenseNet-121', 'activations MiB'):.0f} against "
         f"{get('ResNet-50', 'activations MiB'):.0f} MiB of activations per image",
         "left out: reusing every earlier map of a block makes DenseNet the most "
-        "parameter-efficient network here, and concatenations make it memory-hungry",
+        "parameter-efficient network here, and the wide inputs its layers read make it keep "
+        "more activations than a ResNet of three times its parameters",
     ])
     return Table(["network", "the post's summary says", "computed evidence", "verdict"], rows,
                  title="The post's closing summary, checked")

@@ -630,6 +630,10 @@ def test_plot_against_puts_each_arm_at_its_cost():
     assert axes.get_xscale() == "log" and axes.get_xlabel() == "parameters (log scale)"
     figure = results.plot_against({"DenseNet": 5.0, "DenseNet-BC": 2.0}, "MACs", log=False)
     assert figure.axes[0].get_xlabel() == "MACs"
+    bubbles = results.plot_against(sizes={"DenseNet": 4.0, "DenseNet-BC": 1.0})
+    discs = [c for c in bubbles.axes[0].collections if c.get_alpha() == 0.15]
+    assert [float(d.get_sizes()[0]) for d in discs] == [1500.0, 375.0]  # area by the value
+    assert "disc area: parameters" in bubbles.axes[0].get_title()
 
 
 def test_seeds_needed_shrinks_the_interval_below_the_effect():
@@ -641,3 +645,74 @@ def test_seeds_needed_shrinks_the_interval_below_the_effect():
     assert E.seeds_needed(10.0, 0.0) == 2
     with pytest.raises(ValueError, match="effect"):
         E.seeds_needed(0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- families (notebook 8)
+
+
+def test_an_arm_can_have_its_own_input_size_without_voiding_other_results():
+    wide = dataclasses.replace(TINY, arms=(TINY.arms[0], dataclasses.replace(
+        TINY.arms[1], image_size=40)))
+    assert wide.fingerprint("ci") != TINY.fingerprint("ci")
+    # an unused option is left out of the definition: stored results of other experiments stay
+    assert all("image_size" not in arm for arm in TINY.definition("ci")["arms"])
+    assert E.build_network(wide, "full C3", "ci").input_shape == (None, 40, 40, 1)
+    assert E.build_network(wide, "paper", "ci").input_shape == (None, 32, 32, 1)
+    assert "input 40x40" in str(wide.table("ci"))
+
+
+def test_families_train_one_small_network_per_section_at_one_budget():
+    from classic import models, summary
+
+    experiment = E.get("families")
+    assert experiment.notebook == "08_summary"
+    builders = [arm.builder.split(":")[-1] for arm in experiment.arms]
+    assert builders == ["lenet5", "alexnet", "zfnet", "vgg", "googlenet", "cifar_resnet",
+                        "cifar_densenet"]
+    # each pair compares a network with the one before it in the course
+    assert [a for a, _ in experiment.comparison_pairs()] == [a.name for a in experiment.arms[1:]]
+    assert [b for _, b in experiment.comparison_pairs()] == [a.name for a in experiment.arms[:-1]]
+    # the input policy: the data's 32 pixels, or the smallest input the architecture accepts
+    for arm in experiment.arms:
+        if arm.image_size:
+            assert arm.image_size > 32
+            with pytest.raises(ValueError, match="at least"):
+                models.build(arm.builder, input_shape=(arm.image_size - 1,) * 2 + (3,),
+                             classes=10, **arm.options)
+    # every family's paper has its number, for an arm of the experiment
+    assert [r.arm for r in summary.REPORTED] == [a.name for a in experiment.arms]
+
+
+def _four_arms(values):
+    experiment = dataclasses.replace(TINY, arms=tuple(
+        E.Arm(name, "lenet5") for name in values), pairs=())
+    return results_of(experiment, {
+        name: {str(i): record(v / 100) for i, v in enumerate(vs)} for name, vs in values.items()
+    })
+
+
+def test_ranking_orders_only_the_pairs_whose_intervals_separate():
+    results = _four_arms({"low": (40, 41, 42), "mid": (50, 51, 52), "mid too": (49, 52, 53),
+                          "top": (70, 71, 72)})
+    assert sorted(results.separated()) == sorted([
+        ("mid", "low"), ("mid too", "low"), ("top", "low"), ("top", "mid"), ("top", "mid too")])
+    table = results.ranking()
+    rows = {row[1]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
+    assert [row[1] for row in table.rows] == ["top", "mid too", "mid", "low"]
+    assert rows["mid"]["not told apart from"] == "mid too"
+    assert rows["mid"]["measurably better arms"] == "top"
+    assert rows["mid"]["measurably worse arms"] == "low"
+    assert rows["top"]["measurably worse arms"] == "mid too, mid, low"
+    assert "5 of 6 pairs separate" in table.title and "about 0.3" in table.title
+
+
+def test_reported_sets_the_small_versions_beside_the_papers():
+    from classic import summary
+
+    experiment = E.get("families")
+    runs = {arm.name: {str(s): record(0.5 + 0.01 * s) for s in range(3)}
+            for arm in experiment.arms}
+    table = summary.reported(E.Results(experiment, "cpu", runs, {}, "x"))
+    assert table.column("here: test error % (mean ± sd)")[0] == "49.0 ± 1.0"
+    assert table.column("error %")[0] == 0.95 and "568 optimizer steps" in table.title
+    assert "here: test error % (mean ± sd)" not in summary.reported().columns

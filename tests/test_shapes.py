@@ -140,9 +140,13 @@ def test_table_matches_hand_arithmetic():
     assert rows["join"]["output"] == "14x14x16" and rows["join"]["checked"] == "yes"
     assert rows["bn"]["params"] == 64  # 4 * 16
     assert rows["fc"]["params"] == 170
-    # Layers that only move values count no activation memory.
+    # Layers that only move values count no activation memory; the maps they join count where
+    # they are made (b's, read by the batch normalization through the concatenation).
     assert rows["join"]["activations KiB"] is None and rows["crop"]["activations KiB"] is None
-    assert rows["bn"]["activations KiB"] == round(14 * 14 * 16 * 4 / 1024, 1)
+    assert rows["b"]["activations KiB"] == round(14 * 14 * 8 * 4 / 1024, 1)
+    # Global average pooling's gradient spreads evenly: it reads no input, so the batch
+    # normalization's output before it is not kept.
+    assert rows["bn"]["activations KiB"] is None
     assert rows["fc"]["RF"] is None  # no spatial layout left
     total = rows["total"]
     assert total["params"] == 224 + (5 * 5 * 8 + 1) * 8 + (8 + 1) * 8 + 64 + 170
@@ -187,6 +191,38 @@ def test_activation_rule_counts_what_layers_compute():
     assert shapes.totals(wide).activation_bytes == 4 * (8 * 8 * 2 + 8 * 8 * 4)
     assert shapes.totals(towers).activation_bytes == shapes.totals(wide).activation_bytes
     assert not shapes.counts_activations(towers.layers[-1])  # ZeroPadding2D
+
+
+def _conv_relu(fused: bool):
+    inputs = keras.Input((8, 8, 2))
+    if fused:
+        x = keras.layers.Conv2D(4, 3, padding="same", activation="relu")(inputs)
+    else:
+        x = keras.layers.Activation("relu")(keras.layers.Conv2D(4, 3, padding="same")(inputs))
+    x = keras.layers.MaxPooling2D(2)(x)
+    return keras.Model(inputs, keras.layers.Conv2D(3, 1)(x))
+
+
+def test_activation_rule_counts_a_relu_once_wherever_it_is_written():
+    """VGG's built-in ReLU and ResNet's ReLU layer cost the same: the ReLU's output (its own
+    gradient reads it), not the convolution's sum before it (no gradient reads it)."""
+    fused, apart = shapes.totals(_conv_relu(True)), shapes.totals(_conv_relu(False))
+    # input 128, ReLU 256, pool 64 (max pooling reads its output), last conv 48 values
+    assert fused.activation_bytes == apart.activation_bytes == 4 * (128 + 256 + 64 + 48)
+
+
+def test_activation_rule_keeps_what_the_backward_pass_reads():
+    inputs = keras.Input((8, 8, 4))
+    x = keras.layers.Conv2D(4, 3, padding="same", name="conv")(inputs)
+    x = keras.layers.BatchNormalization(name="bn")(x)  # read by the ReLU, whose gradient needs y
+    x = keras.layers.Activation("relu", name="relu")(x)
+    x = keras.layers.Add(name="add")([x, inputs])  # read by a ReLU: not kept either
+    x = keras.layers.Activation("relu", name="out_relu")(x)
+    model = keras.Model(inputs, x)
+    kept = {layer.name: shapes.kept_for_backward(layer) for layer in model.layers}
+    assert kept == {inputs._keras_history.operation.name: True, "conv": True, "bn": False,
+                    "relu": True, "add": False, "out_relu": True}
+    assert shapes.totals(model).activation_bytes == 4 * 8 * 8 * 4 * 4
 
 
 def test_compare():
