@@ -319,17 +319,18 @@ class Reported:
     source: str
 
 
+_ILSVRC = "ImageNet (ILSVRC-2012), 1.2M images"
 REPORTED: tuple[Reported, ...] = (
     Reported("LeNet-5", "LeNet-5", "MNIST, 60,000 training images", "test error", 0.95,
              "LeCun et al. 1998, Section III"),
-    Reported("AlexNet/4", "AlexNet, one network", "ImageNet 2012, 1.2M images",
-             "top-5 validation error", 18.2, "Krizhevsky et al. 2012, Table 2"),
-    Reported("ZF-Net/4", "ZF-Net, one network", "ImageNet 2012, 1.2M images",
-             "top-5 validation error", 16.5, "Zeiler and Fergus 2014, Table 2"),
-    Reported("VGG-11/4 (BN)", "VGG-11 (A), no batch normalization", "ImageNet 2012, 1.2M images",
+    Reported("AlexNet/4", "AlexNet, one network", _ILSVRC,
+             "top-5 validation error, 10 crops", 18.2, "Krizhevsky et al. 2012, Table 2"),
+    Reported("ZF-Net/4", "ZF-Net, one network", _ILSVRC,
+             "top-5 validation error, 10 crops", 16.5, "Zeiler and Fergus 2014, Table 2"),
+    Reported("VGG-11/4 (BN)", "VGG-11 (A), no batch normalization", _ILSVRC,
              "top-5 validation error, one scale", 10.4, "Simonyan and Zisserman 2015, Table 3"),
-    Reported("GoogLeNet/4 (BN)", "GoogLeNet, one network, one crop", "ImageNet 2014, 1.2M images",
-             "top-5 validation error", 10.07, "Szegedy et al. 2015, Table 3"),
+    Reported("GoogLeNet/4 (BN)", "GoogLeNet, one network", _ILSVRC,
+             "top-5 validation error, one crop", 10.07, "Szegedy et al. 2015, Table 3"),
     Reported("ResNet-20/2", "ResNet-20 (full width)", "CIFAR-10, 45,000 images, shifts and mirrors",
              "test error", 8.75, "He et al. 2016, Table 6"),
     Reported("DenseNet-BC (L=22)", "DenseNet-BC (L=100, k=12)",
