@@ -47,6 +47,7 @@ __all__ = [
     "Setting",
     "get",
     "load",
+    "mean_sd",
     "names",
     "results_dir",
     "run",
@@ -1123,9 +1124,9 @@ class Results:
                              f"Received: {unknown}")
         def cell(arm, key):
             if "accuracy" in key:  # percent, one decimal
-                return _mean_sd(self.final(arm, key), 1)
+                return mean_sd(self.final(arm, key), 1)
             losses = [r["history"][key][-1] for _, r in sorted(self.runs[arm].items())]
-            return _mean_sd(losses, 3)
+            return mean_sd(losses, 3)
 
         rows = [[arm.name] + [cell(arm.name, k) for k in keys]
                 for arm in self.experiment.arms if self.runs.get(arm.name)]
@@ -1181,7 +1182,7 @@ class Results:
                 [
                     arm.name,
                     len(values),
-                    _mean_sd(values, self._decimals),
+                    mean_sd(values, self._decimals),
                     f"{min(reached):,.{self._decimals}f} - {max(reached):,.{self._decimals}f}"
                     if reached else "-",
                     round(float(np.median(speed))) if speed else None,
@@ -1264,7 +1265,7 @@ class Results:
             above = [worse for better, worse in separated if better == name]
             below = [better for better, worse in separated if worse == name]
             apart = [n for n in order if n != name and n not in above and n not in below]
-            rows.append([place, name, _mean_sd(self.values(name), self._decimals),
+            rows.append([place, name, mean_sd(self.values(name), self._decimals),
                          ", ".join(sorted(below, key=order.index)) or "-",
                          ", ".join(sorted(above, key=order.index)) or "-",
                          ", ".join(apart) or "-"])
@@ -1296,7 +1297,7 @@ class Results:
             shown = [e.arm(name).name for name in arms]
         rows = [[f"the paper ({e.paper.citation})", e.paper.result, e.paper.setting]]
         for i, name in enumerate(shown):
-            ours = f"{name}: {_mean_sd(self.values(name), self._decimals)} {self.metric_label}"
+            ours = f"{name}: {mean_sd(self.values(name), self._decimals)} {self.metric_label}"
             if self.higher_is_better and self.values(name):
                 what = "test" if e.metric == "test_accuracy" else "training"
                 ours += f" ({100 - np.mean(self.values(name)):.1f}% {what} error)"
@@ -1387,7 +1388,7 @@ class Results:
                 for arm in self.experiment.arms
             }
             row = [key] + [
-                _mean_sd(values[arm.name]) if not any(map(math.isnan, values[arm.name]))
+                mean_sd(values[arm.name]) if not any(map(math.isnan, values[arm.name]))
                 else "n/a" for arm in self.experiment.arms
             ]
             verdicts = []
@@ -1421,7 +1422,7 @@ class Results:
             records = [r for r in self.runs.get(arm.name, {}).values() if r.get("measures")]
             if records:
                 rows.append([arm.name, len(records[0]["measures"]),
-                             _mean_sd(self._layer_means(arm.name), 3)])
+                             mean_sd(self._layer_means(arm.name), 3)])
         for arm, reference in self.experiment.comparison_pairs():
             diff, low, high = difference(self._layer_means(reference), self._layer_means(arm))
             if diff is None:
@@ -1518,7 +1519,7 @@ class Results:
                     where = "below" if value < min(reference) else "above"
                     where += " the reference range"
                 rows.append([arm.name, int(seed), round(value, 1),
-                             _mean_sd(reference, self._decimals), where])
+                             mean_sd(reference, self._decimals), where])
         return Table(
             ["arm", "seed", f"your {self.metric_label}", "reference (mean ± sd)", "where"],
             rows,
@@ -1547,7 +1548,7 @@ def _wrap(text: str, width: int = 16) -> str:
     return "\n".join(lines)
 
 
-def _mean_sd(values, decimals: int = 1) -> str:
+def mean_sd(values, decimals: int = 1) -> str:
     finite = [v for v in values if math.isfinite(v)]
     if not values:
         return "-"

@@ -481,6 +481,35 @@ def _layer_rows(model) -> list[LayerRow]:
 
 
 @dataclass(frozen=True)
+class TypeActivations:
+    """One layer type's share of a model's activation memory (one image, float32): how many
+    layers of the type there are, how many of them count (:func:`kept_for_backward`), the bytes
+    those count, and the bytes of the outputs that do not (read by no gradient, or only moved)."""
+
+    layers: int
+    counted: int
+    bytes: int
+    uncounted_bytes: int
+
+
+def activations_by_type(model) -> dict[str, TypeActivations]:
+    """:func:`totals`' activation memory split by layer type (the class name), in model order;
+    the ``bytes`` add up to ``totals(model).activation_bytes``."""
+    found: dict[str, list[int]] = {}
+    for layer in model.layers:
+        shape = _one_shape(layer.output)
+        size = activation_memory(shape) if all(shape) else 0
+        entry = found.setdefault(type(layer).__name__, [0, 0, 0, 0])
+        entry[0] += 1
+        if kept_for_backward(layer):
+            entry[1] += 1
+            entry[2] += size
+        else:
+            entry[3] += size
+    return {kind: TypeActivations(*entry) for kind, entry in found.items()}
+
+
+@dataclass(frozen=True)
 class Totals:
     """A model's totals: parameters (all, trainable), MACs and activation memory per image."""
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import keras
 
 from classic import models
+from classic.experiments import mean_sd
 from classic.models import source
 from classic.models.inception import INCEPTION
 from classic.shapes import (
@@ -353,7 +354,7 @@ def reported(results=None) -> Table:
     for r in REPORTED:
         row = [r.arm, r.network, r.data, r.measure, r.error, r.source]
         if results is not None:
-            row.append(_mean_sd([100.0 - v for v in results.values(r.arm)]))
+            row.append(mean_sd([100.0 - v for v in results.values(r.arm)]))
         rows.append(row)
     title = "What each paper reports"
     if results is not None:
@@ -361,16 +362,6 @@ def reported(results=None) -> Table:
         title += (f", next to this course's small versions ({setting.data}, {setting.steps:,} "
                   f"optimizer steps, {results.profile} profile)")
     return Table(columns, rows, title=title)
-
-
-def _mean_sd(values) -> str:
-    if not values:
-        return "-"
-    if len(values) == 1:
-        return f"{values[0]:.1f}"
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
-    return f"{mean:.1f} ± {sd:.1f}"
 
 
 # --------------------------------------------------------------------------- the post's summary

@@ -223,6 +223,10 @@ def test_activation_rule_keeps_what_the_backward_pass_reads():
     assert kept == {inputs._keras_history.operation.name: True, "conv": True, "bn": False,
                     "relu": True, "add": False, "out_relu": True}
     assert shapes.totals(model).activation_bytes == 4 * 8 * 8 * 4 * 4
+    by_type = shapes.activations_by_type(model)
+    assert by_type["Activation"] == shapes.TypeActivations(2, 2, 2 * 4 * 256, 0)
+    assert by_type["BatchNormalization"] == shapes.TypeActivations(1, 0, 0, 4 * 256)
+    assert sum(t.bytes for t in by_type.values()) == shapes.totals(model).activation_bytes
 
 
 def test_compare():
