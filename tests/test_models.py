@@ -220,3 +220,34 @@ def test_block_model_holds_one_block():
 def test_block_model_bad_arguments(args, argument):
     with pytest.raises(ValueError, match=argument):
         models.block_model(*args)
+
+
+@pytest.mark.parametrize("build", [
+    lambda: models.lenet5(),
+    lambda: models.lenet5(head="rbf"),
+    lambda: models.alexnet(input_shape=(67, 67, 3), classes=10, width=0.1),
+    lambda: models.zfnet(input_shape=(64, 64, 3), classes=10, width=0.1),
+    lambda: models.vgg11(input_shape=(32, 32, 3), classes=10, width=0.1),
+    lambda: models.googlenet(input_shape=(65, 65, 3), classes=10, width=0.1, aux_logits=True),
+    lambda: models.resnet18(input_shape=(32, 32, 3), classes=10, width=0.1),
+    lambda: models.resnet.cifar_resnet(20, classes=10),
+    lambda: models.densenet.cifar_densenet(22, growth_rate=4, classes=10, bottleneck=True,
+                                           compression=0.5),
+], ids=["lenet5", "lenet5-rbf", "alexnet", "zfnet", "vgg11", "googlenet-aux", "resnet18",
+        "cifar_resnet", "cifar_densenet"])
+def test_mixed_precision_keeps_the_classifier_in_float32(build):
+    """Built under mixed_float16 (the gpu profile), the layers compute in float16 but every
+    output, auxiliary heads included, is float32: float16 probabilities lose the small ones."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        model = build()
+    finally:
+        keras.config.set_dtype_policy(previous)
+    computing = [layer for layer in model.layers if layer.weights]
+    assert computing[0].compute_dtype == "float16"
+    assert [str(output.dtype) for output in model.outputs] == ["float32"] * len(model.outputs)
+    x = np.zeros((1, *model.input_shape[1:]), "float32")
+    predictions = model(x)
+    for p in predictions if isinstance(predictions, list | tuple) else [predictions]:
+        assert keras.ops.convert_to_numpy(p).dtype == np.float32

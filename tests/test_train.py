@@ -569,3 +569,34 @@ def test_one_output_with_a_unit_weight_is_unchanged(tmp_path):
     assert weighted.history["loss"] == pytest.approx(plain.history["loss"], rel=1e-6)
     assert set(weighted.history) == set(plain.history)
     assert set(plain.test_scores) == {"loss", "accuracy"}
+
+
+def test_gpu_profile_path_runs_on_cpu(tmp_path):
+    """The gpu profile as it is (mixed float16, jit_compile=True, batch 256) on this CPU, with a
+    course network behind its uint8 preprocessing: the loss stays finite, the layers compute in
+    float16 and the probabilities come out in float32."""
+    import classic.data
+    import classic.models
+
+    rng = np.random.default_rng(0)
+    data = tiny_data(n_train=300, n_val=20, n_test=20)
+    for part in ("train", "val", "test"):
+        n = len(getattr(data, f"x_{part}"))
+        setattr(data, f"x_{part}", rng.integers(0, 256, (n, 28, 28, 1), dtype=np.uint8))
+
+    def build():
+        preprocessing = classic.data.preprocessing((28, 28, 1), 32)
+        network = classic.models.lenet5(classes=3)
+        return keras.Sequential([keras.Input((28, 28, 1)), preprocessing, network], name="gpu")
+
+    gpu = train.PROFILES["gpu"]
+    assert gpu.mixed_precision and gpu.jit_compile is True
+    result = train.fit(build, data, "gpu", epochs=2, backup_dir=tmp_path, verbose=0)
+    assert all(math.isfinite(loss) for loss in result.history["loss"])
+    assert result.model.jit_compile is True
+    assert isinstance(result.model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert result.model.get_layer("lenet5").get_layer("C1").compute_dtype == "float16"
+    probabilities = keras.ops.convert_to_numpy(result.model(data.x_test))
+    assert probabilities.dtype == np.float32
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+    assert keras.config.dtype_policy().name == "float32"

@@ -74,3 +74,9 @@ def fraction(value, argument: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
         raise ValueError(f"`{argument}` must be a number in [0, 1). Received: {argument}={value!r}")
     return value
+
+
+def output_dtype() -> str | None:
+    """The dtype of a classifier's last layer: float32 under a mixed precision policy (float16
+    softmax probabilities lose the small ones and their logarithms), else the global policy's."""
+    return "float32" if keras.config.dtype_policy().name.startswith("mixed") else None

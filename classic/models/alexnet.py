@@ -8,7 +8,15 @@ from typing import NamedTuple
 import keras
 
 from classic import layers as classic_layers
-from classic.models._common import check_common, choice, global_pool, positive_number, scaled
+from classic.models import pretrained
+from classic.models._common import (
+    check_common,
+    choice,
+    global_pool,
+    output_dtype,
+    positive_number,
+    scaled,
+)
 from classic.shapes import Window, check_input_size
 
 
@@ -78,7 +86,8 @@ def classifier(x, classes, classifier_activation, width, dropout, activation="re
         x = keras.layers.Dense(scaled(units, width), activation=activation, name=f"fc{number}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"drop{number}")(x)
-    return keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    return keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
+                              dtype=output_dtype())(x)
 
 
 def alexnet(
@@ -94,6 +103,7 @@ def alexnet(
     dropout=0.5,
     activation="relu",
     pool=(3, 2),
+    weights=None,
 ):
     """AlexNet as published (defaults): five convolutional layers (96@11x11/4, 256@5x5,
     384@3x3, 384@3x3, 256@3x3), ReLU, response normalization after conv1 and conv2, overlapping
@@ -124,6 +134,7 @@ def alexnet(
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
+    pretrained.check(weights, "alexnet", shape, classes, include_top)  # None only
     pool = tuple(pool) if isinstance(pool, list | tuple) else pool
     choice(pool, "pool", POOLS)
     choice(groups, "groups", GROUPS)

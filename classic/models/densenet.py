@@ -37,7 +37,8 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from classic.models._common import check_common, choice, global_pool, positive_int
+from classic.models import pretrained
+from classic.models._common import check_common, choice, global_pool, output_dtype, positive_int
 from classic.shapes import Window, check_input_size
 
 # Table 1: layers per dense block (each a 1x1 + 3x3 pair in DenseNet-BC), growth rate k = 32.
@@ -165,6 +166,7 @@ def densenet(
     init_channels=None,
     bn_momentum=0.99,
     dropout=0.0,
+    weights=None,
 ):
     """A DenseNet with ``blocks[i]`` dense layers in block i (Table 1's rows, e.g. (6, 12, 24, 16)).
 
@@ -182,6 +184,8 @@ def densenet(
     keras.applications' name), else ``densenet{L}`` with L the paper's depth (convolutions plus
     the classifier); ``_b``, ``_c`` or ``_plain`` mark the other variants (``densenet63_plain``
     for ``densenet121(bottleneck=False, compression=1.0)``: 63 layers deep).
+    ``weights="imagenet"`` or the path of keras.applications' file loads its DenseNet121/169/201
+    weights (:mod:`classic.models.pretrained`).
     """
     blocks = _check_blocks(blocks)
     shape = check_common(input_shape, classes, include_top, pooling)
@@ -193,6 +197,8 @@ def densenet(
     )
     name = _model_name(blocks, bottleneck, compression)
     check_input_size(shape, windows(blocks), name)
+    pretrained.check(weights, name, shape, classes, include_top, growth_rate=(growth_rate, 32),
+                     init_channels=(init_channels, 2 * growth_rate))
 
     inputs = keras.Input(shape, name="input")
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
@@ -203,7 +209,10 @@ def densenet(
     x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
     x = _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
                         include_top, classes, classifier_activation, pooling)
-    return keras.Model(inputs, x, name=name)
+    model = keras.Model(inputs, x, name=name)
+    if weights is not None:
+        pretrained.load(model, weights, name, include_top)
+    return model
 
 
 def _checked_plan(blocks, growth_rate, compression, init_channels, bn_momentum, dropout, *,
@@ -242,7 +251,7 @@ def _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropo
     if include_top:
         x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
         return keras.layers.Dense(classes, activation=classifier_activation,
-                                  name="predictions")(x)
+                                  name="predictions", dtype=output_dtype())(x)
     return global_pool(x, pooling)
 
 
@@ -267,11 +276,13 @@ def _named(size):
         init_channels=None,
         bn_momentum=0.99,
         dropout=0.0,
+        weights=None,
     ):
         return densenet(
             BLOCKS[size], input_shape, classes, include_top, pooling, classifier_activation,
             growth_rate=growth_rate, bottleneck=bottleneck, compression=compression,
             init_channels=init_channels, bn_momentum=bn_momentum, dropout=dropout,
+            weights=weights,
         )
 
     builder.__name__ = builder.__qualname__ = f"densenet{size}"

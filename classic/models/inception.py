@@ -27,11 +27,13 @@ import keras
 
 from classic import layers as classic_layers
 from classic import shapes
+from classic.models import pretrained
 from classic.models._common import (
     check_common,
     choice,
     fraction,
     global_pool,
+    output_dtype,
     positive_int,
     positive_number,
     scaled,
@@ -351,7 +353,8 @@ def _aux_classifier(x, name, classes, classifier_activation, width, bn):
     x = keras.layers.Dense(scaled(AUX_FC, width), activation="relu", name=f"{name}_fc")(x)
     x = keras.layers.Dropout(AUX_DROPOUT, name=f"{name}_dropout")(x)
     return keras.layers.Dense(
-        classes, activation=classifier_activation, name=f"{name}_predictions"
+        classes, activation=classifier_activation, name=f"{name}_predictions",
+        dtype=output_dtype(),
     )(x)
 
 
@@ -377,6 +380,7 @@ def googlenet(
     width=1.0,
     dropout=0.4,
     modules="reduced",
+    weights=None,
 ):
     """GoogLeNet as in Table 1 and Figure 3 of the paper (defaults), as a functional Keras model.
 
@@ -418,6 +422,7 @@ def googlenet(
     ``aux_logits``. ``include_top=False`` ends at ``inception_5b_concat`` (then ``pooling``).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
+    pretrained.check(weights, "googlenet", shape, classes, include_top)  # None only
     choice(aux_logits, "aux_logits", (True, False))
     _bn_options(batch_norm, bn_momentum)
     choice(lrn, "lrn", (True, False))
@@ -475,7 +480,8 @@ def googlenet(
     x = keras.layers.GlobalAveragePooling2D(name="pool5_global_avg")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
+                           dtype=output_dtype())(x)
     return keras.Model(inputs, [x, *aux_outputs] if aux_logits else x, name=name)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import keras
 
 from classic import layers as classic_layers
-from classic.models._common import check_common, choice, global_pool
+from classic.models import pretrained
+from classic.models._common import check_common, choice, global_pool, output_dtype
 from classic.shapes import Window, check_input_size
 
 # Table I: the S2 maps each C3 map sees. Six see 3 contiguous maps, six see 4 contiguous,
@@ -35,6 +36,7 @@ def lenet5(
     variant="paper",
     c3_table=None,
     head="dense",
+    weights=None,
 ):
     """LeNet-5 as published (defaults): 32x32x1 input scaled to [-0.1, 1.175], C1 6@5x5,
     S2 trainable subsampling, C3 16@5x5 on Table I's sparse connections, S4, C5 120@5x5, F6 84,
@@ -46,6 +48,7 @@ def lenet5(
     the modern variant. ``include_top=False`` ends at C5 (then ``pooling`` applies).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
+    pretrained.check(weights, "lenet5", shape, classes, include_top)  # None only
     choice(variant, "variant", VARIANTS)
     choice(head, "head", HEADS)
     if c3_table is None:
@@ -80,9 +83,11 @@ def lenet5(
         x = keras.layers.Dense(84, activation=act, name="F6")(x)
         if head == "rbf":
             x = classic_layers.RBF(classes, name="output")(x)
-            x = keras.layers.Activation(classifier_activation, name="predictions")(x)
+            x = keras.layers.Activation(classifier_activation, name="predictions",
+                                        dtype=output_dtype())(x)
         else:
-            x = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
+            x = keras.layers.Dense(classes, activation=classifier_activation, name="output",
+                                   dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
     return keras.Model(inputs, x, name="lenet5" if paper else "lenet5_modern")

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import keras
 
-from classic.models._common import check_common, choice, global_pool, positive_number, scaled
+from classic.models import pretrained
+from classic.models._common import (
+    check_common,
+    choice,
+    global_pool,
+    output_dtype,
+    positive_number,
+    scaled,
+)
 from classic.shapes import Window, check_input_size
 
 # Table 1 of the paper: which block each network stacks and how many of them each stage
@@ -187,6 +195,7 @@ def resnet(
     width=1.0,
     bn_momentum=0.99,
     shortcut="B",
+    weights=None,
 ):
     """ResNet-``depth`` (18, 34, 50, 101 or 152) from Table 1 of the paper.
 
@@ -200,7 +209,8 @@ def resnet(
     ``width`` multiplies every convolution's width (1.0: the paper's); ``bn_momentum=0.99`` is
     Keras' default (torchvision's momentum 0.1 is 0.9 here, much better for short CPU runs).
     ``include_top=False`` ends at conv5_x (then ``pooling`` applies). The smallest input is
-    32x32, the network's total stride.
+    32x32, the network's total stride. ``weights="imagenet"`` or the path of keras.applications'
+    file loads its ResNet50/101/152 weights (:mod:`classic.models.pretrained`).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
     choice(depth, "depth", tuple(STAGES))
@@ -212,6 +222,8 @@ def resnet(
         _check_zero_padding(depth, width)
     name = f"resnet{depth}"
     check_input_size(shape, windows(depth, variant), name)
+    pretrained.check(weights, name, shape, classes, include_top, variant=(variant, "v1"),
+                     width=(width, 1.0), shortcut=(shortcut, "B"))
 
     use_bias = variant == "v1"
     inputs = keras.Input(shape, name="input")
@@ -226,14 +238,18 @@ def resnet(
     x = stack(x, depth, variant=variant, shortcut=shortcut, width=width, bn_momentum=bn_momentum)
     if include_top:
         x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
+                               dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
     if variant != "v1":
         name += "_" + variant.replace(".", "_")
     if shortcut != "B":
         name += f"_shortcut_{shortcut}"
-    return keras.Model(inputs, x, name=name)
+    model = keras.Model(inputs, x, name=name)
+    if weights is not None:
+        pretrained.load(model, weights, name, include_top)
+    return model
 
 
 def _builder(depth):
@@ -248,10 +264,12 @@ def _builder(depth):
         width=1.0,
         bn_momentum=0.99,
         shortcut="B",
+        weights=None,
     ):
         return resnet(
             depth, input_shape, classes, include_top, pooling, classifier_activation,
             variant=variant, width=width, bn_momentum=bn_momentum, shortcut=shortcut,
+            weights=weights,
         )
 
     block, blocks = STAGES[depth]
@@ -366,7 +384,8 @@ def cifar_resnet(
                 x = plain_block(x, filters, stride, block, bn_momentum=bn_momentum)
     if include_top:
         x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
+                               dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
     return keras.Model(inputs, x, name=name)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import keras
 
 from classic import layers as classic_layers
+from classic.models import pretrained
 from classic.models._common import (
     check_common,
     choice,
     fraction,
     global_pool,
+    output_dtype,
     positive_number,
     scaled,
 )
@@ -71,6 +73,7 @@ def vgg(
     bn_momentum=0.99,
     dropout=0.5,
     kernel_initializer="glorot_uniform",
+    weights=None,
 ):
     """A VGG configuration of Table 1 (``config`` one of A, A-LRN, B, C, D, E; D is VGG-16).
 
@@ -99,8 +102,10 @@ def vgg(
       paper's; for width-scaled variants that train on a CPU).
 
     Layer names are keras.applications' (``block1_conv1``, ``block1_pool``, ``flatten``, ``fc1``,
-    ``fc2``, ``predictions``), so its VGG16 and VGG19 weights copy by name. The smallest input is
-    32x32: five 2x2/2 pools. ``include_top=False`` ends at ``block5_pool`` (then ``pooling``).
+    ``fc2``, ``predictions``), so its VGG16 and VGG19 weights copy by name: ``weights="imagenet"``
+    or the path of keras.applications' file loads them into D and E
+    (:mod:`classic.models.pretrained`). The smallest input is 32x32: five 2x2/2 pools.
+    ``include_top=False`` ends at ``block5_pool`` (then ``pooling``).
     """
     choice(config, "config", tuple(CONFIGS))
     shape = check_common(input_shape, classes, include_top, pooling)
@@ -111,6 +116,8 @@ def vgg(
     choice(kernel_initializer, "kernel_initializer", INITIALIZERS)
     name = MODEL_NAMES[config] + ("_bn" if batch_norm else "")
     check_input_size(shape, windows(config), name)
+    pretrained.check(weights, MODEL_NAMES[config], shape, classes, include_top,
+                     width=(width, 1.0), batch_norm=(batch_norm, False))
 
     inputs = keras.Input(shape, name="input")
     x = inputs
@@ -143,10 +150,14 @@ def vgg(
             )(x)
             if dropout:
                 x = keras.layers.Dropout(dropout, name=f"fc{i}_dropout")(x)
-        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+        x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
+                               dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
-    return keras.Model(inputs, x, name=name)
+    model = keras.Model(inputs, x, name=name)
+    if weights is not None:
+        pretrained.load(model, weights, MODEL_NAMES[config], include_top)
+    return model
 
 
 def vgg11(
@@ -160,10 +171,12 @@ def vgg11(
     batch_norm=False,
     bn_momentum=0.99,
     dropout=0.5,
+    weights=None,
 ):
     """VGG-11, configuration A of Table 1; :func:`vgg` gives each default's source."""
     return vgg("A", input_shape, classes, include_top, pooling, classifier_activation,
-               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout)
+               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
+               weights=weights)
 
 
 def vgg13(
@@ -177,10 +190,12 @@ def vgg13(
     batch_norm=False,
     bn_momentum=0.99,
     dropout=0.5,
+    weights=None,
 ):
     """VGG-13, configuration B of Table 1; :func:`vgg` gives each default's source."""
     return vgg("B", input_shape, classes, include_top, pooling, classifier_activation,
-               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout)
+               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
+               weights=weights)
 
 
 def vgg16(
@@ -194,10 +209,12 @@ def vgg16(
     batch_norm=False,
     bn_momentum=0.99,
     dropout=0.5,
+    weights=None,
 ):
     """VGG-16, configuration D of Table 1; :func:`vgg` gives each default's source."""
     return vgg("D", input_shape, classes, include_top, pooling, classifier_activation,
-               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout)
+               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
+               weights=weights)
 
 
 def vgg19(
@@ -211,7 +228,9 @@ def vgg19(
     batch_norm=False,
     bn_momentum=0.99,
     dropout=0.5,
+    weights=None,
 ):
     """VGG-19, configuration E of Table 1; :func:`vgg` gives each default's source."""
     return vgg("E", input_shape, classes, include_top, pooling, classifier_activation,
-               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout)
+               width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
+               weights=weights)

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import keras
 
 from classic import layers as classic_layers
+from classic.models import pretrained
 from classic.models._common import check_common, choice, global_pool, positive_number, scaled
 from classic.models.alexnet import check_dropout, classifier
 from classic.shapes import Window, check_input_size
@@ -69,6 +70,7 @@ def zfnet(
     lrn=True,
     width=1.0,
     dropout=0.5,
+    weights=None,
 ):
     """ZF-Net as published (defaults, Figure 3): AlexNet with conv1 96@7x7/2 (AlexNet's was
     11x11/4), conv2 256@5x5/2, conv3 384, conv4 384 and conv5 256 @3x3, all in one dense tower,
@@ -86,6 +88,7 @@ def zfnet(
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
     """
     shape = check_common(input_shape, classes, include_top, pooling)
+    pretrained.check(weights, "zfnet", shape, classes, include_top)  # None only
     choice(lrn, "lrn", (True, False))
     positive_number(width, "width")
     check_dropout(dropout)
