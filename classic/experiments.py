@@ -1706,6 +1706,11 @@ def provenance(profile: str) -> dict:
         info["gpu"] = ", ".join(d.name for d in gpus) or None
     except ImportError:
         info["tensorflow"] = None
+    if keras.backend.backend() == "jax":  # the GPU machines have JAX and no TensorFlow
+        import jax
+
+        info["jax"] = jax.__version__
+        info["gpu"] = ", ".join(d.device_kind for d in jax.devices() if d.platform != "cpu") or None
     return info
 
 
@@ -1967,6 +1972,8 @@ def _parser() -> argparse.ArgumentParser:
     runner.add_argument("--fresh", action="store_true", help="start the stored result over")
     runner.add_argument("--data-dir", default=None, help="folder of local copies")
     runner.add_argument("--results", default=None, help="results folder (default results/)")
+    runner.add_argument("--seeds", type=int, nargs="+", default=None,
+                        help="these seeds only (default: the setting's)")
     show = commands.add_parser("show", help="the stored result of an experiment")
     show.add_argument("name")
     show.add_argument("--profile", default="cpu")
@@ -1991,14 +1998,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for table in (results.paper(), results.summary(), results.comparisons()):
             print(table, end="\n\n")
         p = results.provenance
+        backend = p.get("backend")
+        version = p.get(backend) if backend in ("jax", "tensorflow") else None
+        machine = p.get("gpu") or f"{p.get('cpu')} ({p.get('cores')} cores)"
         print(f"made with classic {p.get('classic')} ({p.get('commit')}), Keras {p.get('keras')} "
-              f"({p.get('backend')}), TensorFlow {p.get('tensorflow')}, on {p.get('cpu')} "
-              f"({p.get('cores')} cores), {p.get('updated')}, {p.get('seconds')} s")
+              f"({backend}{' ' + version if version else ''}), on {machine}, "
+              f"{p.get('updated')}, {p.get('seconds')} s")
         return 0
     wanted = names() if args.names == ["all"] else args.names
     for name in wanted:
         run(name, args.profile, save=True, fresh=args.fresh, root=args.results,
-            data_dir=args.data_dir)
+            data_dir=args.data_dir, seeds=args.seeds)
     return 0
 
 

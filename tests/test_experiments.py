@@ -716,3 +716,20 @@ def test_reported_sets_the_small_versions_beside_the_papers():
     assert table.column("here: test error % (mean ± sd)")[0] == "49.0 ± 1.0"
     assert table.column("error %")[0] == 0.95 and "568 optimizer steps" in table.title
     assert "here: test error % (mean ± sd)" not in summary.reported().columns
+
+
+def test_provenance_names_the_backend_and_its_accelerator():
+    info = E.provenance("ci")
+    assert info["backend"] == keras.backend.backend() and info["profile"] == "ci"
+    if keras.backend.backend() == "jax":  # the GPU machines: JAX, no TensorFlow
+        import jax
+
+        assert info["jax"] == jax.__version__
+        assert info["gpu"] == (", ".join(
+            d.device_kind for d in jax.devices() if d.platform != "cpu") or None)
+
+
+def test_run_command_takes_seeds():
+    args = E._parser().parse_args(["run", "lenet5", "--profile", "gpu", "--seeds", "0", "2"])
+    assert args.seeds == [0, 2] and args.profile == "gpu"
+    assert E._parser().parse_args(["run", "lenet5"]).seeds is None

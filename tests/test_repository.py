@@ -80,3 +80,47 @@ def test_nbval_markers_are_whole_lines(path):
             comment = line.strip().lstrip("#").strip()
             if line.strip().startswith("#") and comment.startswith("NBVAL_"):
                 assert re.fullmatch(r"NBVAL_[A-Z_]+", comment), line
+
+
+# What Colab's GPU runtime ships (googlecolab/backend-info, pip-freeze.gpu.txt, the snapshot of
+# mid-2026, Python 3.12): the notebooks' setup cell keeps these and installs classic/ with
+# --no-deps, so every range the course declares must accept them, or Colab would be asked to
+# downgrade (d2l's numpy pin did that). Update the table when Colab moves.
+COLAB = {
+    "python": "3.12",
+    "tensorflow": "2.20.0",
+    "keras": "3.13.2",
+    "numpy": "2.0.2",
+    "matplotlib": "3.10.0",
+    "pydot": "4.0.1",
+    "scikit-learn": "1.6.1",
+    "pytest": "8.4.2",
+}
+
+
+def declared_ranges():
+    """(where, requirement) for every dependency requirements.txt and pyproject.toml declare."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    ranges = [("pyproject.toml", Requirement(r)) for r in project["dependencies"]]
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-"):
+            ranges.append(("requirements.txt", Requirement(line)))
+    return project["requires-python"], ranges
+
+
+def test_declared_ranges_accept_what_colab_ships():
+    from packaging.specifiers import SpecifierSet
+
+    python, ranges = declared_ranges()
+    assert SpecifierSet(python).contains(COLAB["python"] + ".0")
+    checked = set()
+    for where, requirement in ranges:
+        version = COLAB.get(requirement.name.lower())
+        if version is not None:
+            assert requirement.specifier.contains(version), f"{where}: {requirement} vs Colab"
+            checked.add(requirement.name.lower())
+    # the packages a notebook imports from Colab's own installation are all declared somewhere
+    assert {"tensorflow", "keras", "numpy", "matplotlib", "pydot", "scikit-learn"} <= checked
