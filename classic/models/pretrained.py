@@ -27,9 +27,9 @@ PUBLISHED = {
     "densenet201": "DenseNet201",
 }
 
-# Where keras.applications downloads them from (its own constants; a test keeps them equal).
+# Where keras.applications downloads them from (its own constants; a test keeps them equal):
+# a folder per VGG, one for the ResNets and one for the DenseNets.
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/"
-_FOLDER = {"vgg16": "vgg16", "vgg19": "vgg19", "resnet": "resnet", "densenet": "densenet"}
 
 
 class WeightsUnavailable(RuntimeError):
@@ -38,7 +38,7 @@ class WeightsUnavailable(RuntimeError):
 
 def weights_url(name: str, include_top: bool = True) -> str:
     """The address of keras.applications' ImageNet weight file for ``name``."""
-    folder = next(f for prefix, f in _FOLDER.items() if name.startswith(prefix))
+    folder = name if name.startswith("vgg") else name.rstrip("0123456789")
     top = "" if include_top else "_notop"
     return f"{_BASE}{folder}/{name}_weights_tf_dim_ordering_tf_kernels{top}.h5"
 
