@@ -2,12 +2,16 @@
 # The course's GPU check: one call of at most 10 minutes on one GPU machine with JAX, no
 # TensorFlow and no network (the device machines), from the repository root:
 #
-#   1. the gpu profile of notebook 1's and notebook 6's experiments (lenet5, resnet_degradation),
-#      seed 0 of every arm, on the local copies of MNIST and CIFAR-10;
-#   2. classic's ResNet-50 and keras.applications' at 64x64 (benchmarks/gpu_throughput.py):
-#      the throughput ratio;
+#   1. notebook 1's and notebook 6's experiments (lenet5, resnet_degradation), seed 0 of every
+#      arm, in the cpu setting (the local copies of MNIST and CIFAR-10 are all a machine without
+#      network has; the gpu setting needs the full data sets) trained with the gpu profile's
+#      mixed precision and XLA (`run --profile gpu --setting cpu`);
+#   2. the training speed of the networks the gpu setting trains live in those notebooks
+#      (LeNet-5, ResNet-20), and classic's ResNet-50 against keras.applications' at 64x64
+#      (benchmarks/gpu_throughput.py): the throughput ratio;
 #   3. a summary: the device, images/s per arm, the seconds a run took against the stored cpu
-#      reference of the same budget, the accuracies side by side, and the ratio.
+#      reference of the same budget, the accuracies side by side, the minutes the gpu setting's
+#      live run would take on this GPU (against classic.budget's T4 estimate), and the ratio.
 #
 # Results go to $OUT (default gpu_check_out/): results/gpu/<experiment>.json in the results
 # format (one seed, so not for results/, whose test asks for 3), throughput.json and summary.txt.
@@ -24,13 +28,15 @@
 #
 #   OUT=$OUT bash benchmarks/gpu_check.sh
 #
-# GPU_CHECK_PROFILE=ci runs the same steps in the ci profile, to try the script on a CPU.
+# GPU_CHECK_PROFILE=ci runs the same steps in the ci profile and setting, to try the script on a
+# CPU in minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARRY=${CARRY:-gpu_carry}
 OUT=${OUT:-gpu_check_out}
 PROFILE=${GPU_CHECK_PROFILE:-gpu}
+SETTING=cpu; [ "$PROFILE" = ci ] && SETTING=ci
 PYTHON=${PYTHON:-python3}
 mkdir -p "$OUT"
 export KERAS_BACKEND=${KERAS_BACKEND:-jax}
@@ -49,27 +55,29 @@ fi
 
 start=$(date +%s)
 "$PYTHON" -m classic.experiments run lenet5 resnet_degradation --profile "$PROFILE" --seeds 0 \
-    --results "$OUT/results" --fresh 2>&1 | grep -v '^\[' | tail -n 40
+    --setting "$SETTING" --results "$OUT/results" --fresh 2>&1 | grep -v '^\[' | tail -n 40
 echo "experiments: $(( $(date +%s) - start )) s" | tee -a "$OUT/summary.txt"
 
 quick=(); [ "$PROFILE" = ci ] && quick=(--quick)
-"$PYTHON" benchmarks/gpu_throughput.py "${quick[@]}" --models "ResNet-50 at 64 (classic)" \
-    "ResNet-50 at 64 (keras.applications)" --out "$OUT/throughput.json" | tail -n 8
+"$PYTHON" benchmarks/gpu_throughput.py "${quick[@]}" --models "LeNet-5" "ResNet-20" \
+    "ResNet-50 at 64 (classic)" "ResNet-50 at 64 (keras.applications)" \
+    --out "$OUT/throughput.json" | tail -n 8
 
-"$PYTHON" - "$OUT" "$PROFILE" <<'EOF' | tee -a "$OUT/summary.txt"
+"$PYTHON" - "$OUT" "$PROFILE" "$SETTING" <<'EOF' | tee -a "$OUT/summary.txt"
 import json, sys
 from pathlib import Path
 
+import classic.budget
 import classic.experiments as ex
 
-out, profile = Path(sys.argv[1]), sys.argv[2]
+out, profile, setting = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 for name in ("lenet5", "resnet_degradation"):
-    gpu = ex.load(name, profile, root=out / "results")
+    gpu = ex.load(name, profile, root=out / "results", setting=setting)
     cpu = ex.load(name, "cpu")
-    same = gpu.experiment.setting(profile) == cpu.experiment.setting("cpu")
-    print(f"{name} ({profile} profile on {gpu.provenance.get('gpu') or 'CPU'}; the cpu "
-          f"reference on {cpu.provenance.get('cores')} CPU cores), "
-          f"{'the same budget' if same else 'NOT the same budget (a trial of the script)'}:")
+    print(f"{name} (the {setting} setting in the {profile} profile on "
+          f"{gpu.provenance.get('gpu') or 'CPU'}; the cpu reference on "
+          f"{cpu.provenance.get('cores')} CPU cores), "
+          f"{'the same budget' if setting == 'cpu' else 'NOT the same budget (a trial)'}:")
     for arm in gpu.experiment.arms:
         g = gpu.runs[arm.name]["0"]
         c = [run for run in cpu.runs[arm.name].values()]
@@ -80,6 +88,16 @@ for name in ("lenet5", "resnet_degradation"):
               f"test accuracy {100 * g['test_accuracy']:.1f}% (seed 0) against "
               f"{min(cpu_acc):.1f}-{max(cpu_acc):.1f}% (cpu seeds)")
 speeds = json.loads((out / "throughput.json").read_text())["networks"]
+for notebook, name, network in (("01", "lenet5", "LeNet-5"), ("06", "resnet_degradation",
+                                                               "ResNet-20")):
+    view = ex.get(name).in_profile("gpu")
+    s, measured = view.setting("gpu"), speeds[network].get("images_per_second")
+    if measured and profile == "gpu":
+        minutes = len(view.live_arms()) * s.train_images * s.epochs / measured / 60
+        print(f"notebook {notebook} in the gpu setting: {len(view.live_arms())} x {s.epochs} "
+              f"epochs of {s.train_images:,} images at {measured:,} images/s = "
+              f"{minutes:.1f} minutes of training here, plus compilation (T4 estimate: "
+              f"{classic.budget.notebook_seconds(notebook, 'gpu') / 60:.0f} minutes in all)")
 ours, theirs = (speeds[f"ResNet-50 at 64 ({who})"].get("images_per_second")
                 for who in ("classic", "keras.applications"))
 if ours and theirs:

@@ -297,12 +297,14 @@ def _raw_images(x, scale, channels):
     return x.astype(np.uint8)
 
 
-def preprocessing(input_shape, image_size=None, fit="auto", *, crop=None, flip=False, seed=None):
+def preprocessing(input_shape, image_size=None, fit="auto", *, crop=None, flip=False, seed=None,
+                  jittable=False):
     """The layers that turn raw uint8 images (``load(..., raw=True)``) into a network's input.
 
     Scales 0-255 to [0, 1]; brings ``input_shape``'s images to ``image_size`` as ``load``
     would (fit="auto" pads a thin border, as LeNet-5's 28 -> 32, and resizes otherwise);
-    then, when asked, :func:`augmentation`'s random crop of ``crop`` pixels and mirror.
+    then, when asked, :func:`augmentation`'s random crop of ``crop`` pixels and mirror
+    (``jittable``: a crop XLA compiles).
     Inside the model these run on the accelerator and the host keeps uint8 images.
     """
     import keras
@@ -327,7 +329,7 @@ def preprocessing(input_shape, image_size=None, fit="auto", *, crop=None, flip=F
         else:
             layers.append(keras.layers.Resizing(*size, antialias=True, name="resize"))
     if crop is not None or flip:
-        layers.append(augmentation(crop, flip, seed=seed))
+        layers.append(augmentation(crop, flip, seed=seed, jittable=jittable))
     return keras.Sequential([keras.Input(shape, name="image"), *layers], name="preprocessing")
 
 
@@ -702,7 +704,7 @@ def load_for(profile, real, offline="digits", **kwargs):
         return load(offline, **kwargs)
 
 
-def augmentation(crop=None, flip=True, *, seed=None):
+def augmentation(crop=None, flip=True, *, seed=None, jittable=False):
     """The paper-style augmentation as Keras preprocessing layers: a ``keras.Sequential`` to put in
     front of a model, active only in training (``fit``), so that it needs no change to the data.
 
@@ -712,6 +714,8 @@ def augmentation(crop=None, flip=True, *, seed=None):
     ``CenterCrop`` of the same size follows it: in training it sees the crop already made and
     leaves it alone. ``flip=True``: a random horizontal mirror in training, nothing in inference.
     ``seed`` fixes the random layers' seeds. At least one of the two must be asked for.
+    ``jittable=True`` crops with :class:`classic.layers.RandomCropXLA` instead, which XLA
+    compiles (Keras' ``RandomCrop`` turns compilation off for the whole model).
     """
     import keras
 
@@ -732,7 +736,11 @@ def augmentation(crop=None, flip=True, *, seed=None):
             f"Received: crop={crop!r}, flip={flip!r}"
         )
     layers = []
-    if size is not None:
+    if size is not None and jittable:
+        from classic.layers import RandomCropXLA
+
+        layers.append(RandomCropXLA(*size, seed=seed, name="random_crop"))
+    elif size is not None:
         layers += [
             keras.layers.RandomCrop(*size, seed=seed, name="random_crop"),
             keras.layers.CenterCrop(*size, name="center_crop"),

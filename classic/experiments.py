@@ -53,6 +53,9 @@ __all__ = [
     "run",
 ]
 
+_SETTING_ORDER = ("gpu", "cpu", "ci")
+"""Settings from the largest down: a live run short of data falls back along this order."""
+
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 """Where reference results live in a checkout: results/<profile>/<experiment>.json."""
 
@@ -144,6 +147,18 @@ class Paper:
 
 
 @dataclasses.dataclass(frozen=True)
+class Variant:
+    """What one profile trains instead of the experiment's own arms: the gpu profile's networks
+    at full width, or the paper's own CIFAR version, with what then differs from the paper.
+    A field left ``None`` keeps the experiment's own."""
+
+    arms: tuple[Arm, ...] | None = None
+    differs: str | None = None
+    pairs: tuple[tuple[str, str], ...] | None = None
+    live: tuple[str, ...] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Experiment:
     """A claim tested by arms that differ in one thing; ``arms[0]`` is the baseline.
 
@@ -170,6 +185,32 @@ class Experiment:
     """``module:function(model, data) -> dict`` of fractions measured on each trained model
     (preprocessing and network) with the raw data set it trained on."""
     pairs: tuple[tuple[str, str], ...] = ()
+    live: tuple[str, ...] = ()
+    """The arms a notebook trains live (``run(..., arms="live")``); default the baseline."""
+    variants: Mapping[str, Variant] = dataclasses.field(default_factory=dict)
+    """Per profile, other arms than ``arms`` (see :class:`Variant`); :meth:`in_profile`."""
+    base: Experiment | None = dataclasses.field(default=None, repr=False, compare=False)
+    """The experiment as defined, when this is its :meth:`in_profile` view."""
+    view_of: str | None = dataclasses.field(default=None, repr=False, compare=False)
+    """The profile whose view this is (``None``: the experiment as defined)."""
+
+    def in_profile(self, profile: str) -> Experiment:
+        """The experiment as ``profile`` trains it: its :class:`Variant` there, if it has one."""
+        defined = self.base or self
+        defined.setting(profile)  # an unknown profile gets its error here
+        variant = defined.variants.get(profile)
+        if variant is None:
+            return defined
+        if self.view_of == profile:
+            return self
+        changes = {k: v for k, v in dataclasses.asdict(variant).items() if v is not None}
+        if variant.arms is not None:  # asdict turns the arms into dicts
+            changes["arms"] = variant.arms
+        return dataclasses.replace(defined, **changes, base=defined, view_of=profile)
+
+    def live_arms(self) -> tuple[str, ...]:
+        """The arms a notebook trains live: ``live``, else the baseline."""
+        return self.live or (self.arms[0].name,)
 
     def comparison_pairs(self) -> tuple[tuple[str, str], ...]:
         """(arm, reference) of every comparison: ``pairs``, or each arm against the baseline."""
@@ -178,11 +219,9 @@ class Experiment:
         return tuple((arm.name, self.arms[0].name) for arm in self.arms[1:])
 
     def setting(self, profile: str) -> Setting:
-        """The setting of ``profile``; the gpu profile uses the cpu one until it has its own."""
+        """The setting of ``profile``."""
         if profile in self.settings:
             return self.settings[profile]
-        if profile == "gpu" and "cpu" in self.settings:
-            return self.settings["cpu"]
         raise ValueError(
             f"profile: experiment {self.name!r} is defined for {', '.join(self.settings)}. "
             f"Received: profile={profile!r}"
@@ -195,11 +234,15 @@ class Experiment:
         known = ", ".join(repr(a.name) for a in self.arms)
         raise ValueError(f"arm: {self.name} has the arms {known}. Received: arm={name!r}")
 
-    def definition(self, profile: str) -> dict:
+    def definition(self, profile: str, trained_in: str | None = None) -> dict:
         """Everything that decides the numbers of one profile's run, as plain data.
 
         The seeds are left out: adding a seed extends a stored result instead of voiding it.
+        ``trained_in``: the profile whose precision and compilation trained ``profile``'s
+        setting, when another (the gpu check runs the cpu setting on a GPU).
         """
+        if (view := self.in_profile(profile)) is not self:
+            return view.definition(profile, trained_in)
         setting = dataclasses.asdict(self.setting(profile))
         setting.pop("seeds")
         arms = [
@@ -218,16 +261,20 @@ class Experiment:
         }
         if self.measure:
             definition["measure"] = self.measure
+        if trained_in not in (None, profile):
+            definition["trained_in"] = trained_in
         return _plain(definition)
 
-    def fingerprint(self, profile: str) -> str:
+    def fingerprint(self, profile: str, trained_in: str | None = None) -> str:
         """A hash of :meth:`definition`: a stored result made by another definition is stale."""
-        text = json.dumps(self.definition(profile), sort_keys=True)
+        text = json.dumps(self.definition(profile, trained_in), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     def table(self, profile: str, seeds: Sequence[int] | None = None) -> Table:
         """The arms and their shared budget, as a notebook shows them (``seeds``: the seeds
         being run, if not the setting's)."""
+        if (view := self.in_profile(profile)) is not self:
+            return view.table(profile, seeds)
         s = self.setting(profile)
         seeds = s.seeds if seeds is None else seeds
         shared = ", ".join(f"{k}={v!r}" for k, v in s.options.items())
@@ -273,6 +320,11 @@ _MNIST_CPU = dict(data="mnist", image_size=32, channels=1, limit=8_000, epochs=2
                   learning_rate=2e-3)
 _DIGITS_CI = dict(data="digits", limit=300, epochs=1, batch_size=64)  # seconds: checks cells run
 _CIFAR_CPU = dict(data="cifar10", channels=3, limit=10_000)
+# The gpu profile: the whole training set keras.datasets gives (a tenth held out for validation,
+# so 45,000 CIFAR-10 images, the split of the ResNet paper), networks at full width, and epochs
+# chosen so that a notebook's live run takes about ten minutes on a T4 (classic.budget).
+_MNIST_GPU = dict(data="mnist", image_size=32, channels=1, limit=60_000, learning_rate=2e-3)
+_CIFAR_GPU = dict(data="cifar10", channels=3, limit=50_000)
 
 EXPERIMENTS: dict[str, Experiment] = {}
 
@@ -310,18 +362,32 @@ _register(
         settings={
             "cpu": Setting(**_MNIST_CPU, seeds=(0, 1, 2, 3, 4)),
             "ci": Setting(**_DIGITS_CI, image_size=32, channels=1),
+            "gpu": Setting(**_MNIST_GPU, epochs=15, seeds=(0, 1, 2, 3, 4)),
         },
         measure="classic.experiments:validation_by_position",
+        live=("paper: sparse C3, tanh, subsampling", "full C3", "ReLU + max pooling"),
+        variants={"gpu": Variant(differs=(
+            "MNIST's 60,000 training images split 54,000 training / 6,000 validation, tested on "
+            "its 10,000 test images; 15 epochs instead of 20 passes, of Adam with a cosine decay "
+            "instead of stochastic diagonal Levenberg-Marquardt; a softmax output"
+        ))},
     )
 )
 
 _ALEXNET_CPU = Setting(**_CIFAR_CPU, image_size=67, epochs=12, options={"width": 0.25})
 _ALEXNET_CI = Setting(**_DIGITS_CI, image_size=67, channels=3, options={"width": 0.25})
+_ALEXNET_GPU = Setting(**_CIFAR_GPU, image_size=67, epochs=90)
+_ZFNET_GPU = Setting(**_CIFAR_GPU, image_size=67, epochs=70)
 _ALEXNET_ARM = "alexnet"
 _ALEXNET_WHAT = (
     "CIFAR-10 copy (9,000 training images of 32x32, enlarged to 77x77 and cropped to 67x67) "
     "instead of 1.2 million ImageNet images at 224; widths / 4; 12 epochs instead of 90; "
     "Adam instead of SGD with momentum and weight decay"
+)
+_ALEXNET_WHAT_GPU = (
+    "CIFAR-10 (45,000 training images of 32x32, enlarged to 77x77 and cropped to 67x67) "
+    "instead of 1.2 million ImageNet images at 224; 90 epochs as in the paper, of Adam instead "
+    "of SGD with momentum and weight decay"
 )
 
 _register(
@@ -353,9 +419,16 @@ _register(
             "cpu": Setting(**_CIFAR_CPU, image_size=32, epochs=20, batch_size=64,
                            seeds=(0, 1, 2, 3, 4)),
             "ci": Setting(**_DIGITS_CI, image_size=32, channels=3),
+            "gpu": Setting(**_CIFAR_GPU, image_size=32, epochs=35, batch_size=64,
+                           seeds=(0, 1, 2, 3, 4)),
         },
         metric="steps_to_train_error",
         target_train_error=0.25,
+        variants={"gpu": Variant(differs=(
+            "45,000 of CIFAR-10's 50,000 training images (5,000 held out), the same Adam "
+            "learning rate for both arms (the paper tuned each), training error read once an "
+            "epoch, 35 epochs (the length of Figure 1's axis)"
+        ))},
     )
 )
 
@@ -385,7 +458,9 @@ _register(
             Arm("no dropout", _ALEXNET_ARM, {"dropout": 0.0}, augment=256 / 224),
             Arm("no augmentation", _ALEXNET_ARM),
         ),
-        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI},
+        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI, "gpu": _ALEXNET_GPU},
+        live=("AlexNet (all of the paper's choices)",),
+        variants={"gpu": Variant(differs=_ALEXNET_WHAT_GPU)},
     )
 )
 
@@ -412,8 +487,12 @@ _register(
             Arm("AlexNet, one tower", _ALEXNET_ARM, {"groups": 1}, augment=256 / 224),
             Arm("ZF-Net", "zfnet", augment=256 / 224),
         ),
-        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI},
+        settings={"cpu": _ALEXNET_CPU, "ci": _ALEXNET_CI, "gpu": _ZFNET_GPU},
         measure="classic.experiments:first_layer_filters",
+        live=("ZF-Net",),
+        variants={"gpu": Variant(differs=_ALEXNET_WHAT_GPU.replace(
+            "90 epochs as in the paper", "70 epochs as in the paper")
+            + "; both networks at 67x67, the input AlexNet needs")},
     )
 )
 
@@ -423,7 +502,15 @@ _VGG_WHAT = (
     "CIFAR-10 copy (9,000 training images at 32x32) instead of ImageNet at 224; widths / 4; "
     "8 epochs instead of 74; Adam instead of SGD with momentum; no scale jittering"
 )
+_VGG_GPU = Setting(**_CIFAR_GPU, image_size=32, epochs=74)
+_VGG_WHAT_GPU = (
+    "CIFAR-10 (45,000 training images at 32x32) instead of ImageNet at 224; 74 epochs as in the "
+    "paper, of Adam instead of SGD with momentum; no scale jittering"
+)
 _VGG = "classic.models.vgg:vgg"
+_VGG_BN = ("; batch normalization (momentum 0.9) in every arm, so that depth alone differs and "
+           "the deep plain nets start")
+_VGG_PLAIN = "; no batch normalization (the plain nets of the paper)"
 
 _register(
     Experiment(
@@ -438,13 +525,14 @@ _register(
             citation="Simonyan and Zisserman, ICLR 2015, Table 3",
             setting="ImageNet, 224x224 crops of images rescaled to 256, SGD, 74 epochs",
         ),
-        differs=_VGG_WHAT + "; batch normalization (momentum 0.9) in every arm, so that depth "
-        "alone differs and the deep plain nets start",
+        differs=_VGG_WHAT + _VGG_BN,
         arms=tuple(
             Arm(f"{c} ({n} layers)", _VGG, {"config": c, "batch_norm": True, "bn_momentum": 0.9})
             for c, n in (("A", 11), ("B", 13), ("D", 16), ("E", 19))
         ),
-        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI, "gpu": _VGG_GPU},
+        live=("A (11 layers)",),
+        variants={"gpu": Variant(differs=_VGG_WHAT_GPU + _VGG_BN)},
     )
 )
 
@@ -460,7 +548,8 @@ _register(
         ),
         differs=_VGG_WHAT,
         arms=(Arm("A", _VGG, {"config": "A"}), Arm("A-LRN", _VGG, {"config": "A-LRN"})),
-        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI, "gpu": _VGG_GPU},
+        variants={"gpu": Variant(differs=_VGG_WHAT_GPU)},
     )
 )
 
@@ -485,7 +574,7 @@ _register(
             citation="Simonyan and Zisserman, ICLR 2015, Section 3.1",
             setting="ImageNet, SGD with momentum, learning rate 0.01",
         ),
-        differs=_VGG_WHAT + "; no batch normalization (the plain nets of the paper)",
+        differs=_VGG_WHAT + _VGG_PLAIN,
         arms=(
             Arm("D, Glorot (Keras' default)", _VGG, {"config": "D"}),
             Arm("D, He", _VGG, {"config": "D", "kernel_initializer": "he_normal"}),
@@ -494,7 +583,8 @@ _register(
             Arm("D from trained A", _VGG, {"config": "D"}, init_from="A (the donor)",
                 init_layers=_A_LAYERS),
         ),
-        settings={"cpu": _VGG_CPU, "ci": _VGG_CI},
+        settings={"cpu": _VGG_CPU, "ci": _VGG_CI, "gpu": _VGG_GPU},
+        variants={"gpu": Variant(differs=_VGG_WHAT_GPU + _VGG_PLAIN)},
     )
 )
 
@@ -503,12 +593,21 @@ _GOOGLENET_CPU = Setting(**_CIFAR_CPU, image_size=65, epochs=6, options={
     "width": 0.25, "batch_norm": True, "bn_momentum": 0.9, "lrn": False})
 _GOOGLENET_CI = Setting(**_DIGITS_CI, image_size=65, channels=3, options={
     "width": 0.25, "batch_norm": True, "bn_momentum": 0.9, "lrn": False})
+_GOOGLENET_GPU = Setting(**_CIFAR_GPU, image_size=65, epochs=6, options={
+    "batch_norm": True, "bn_momentum": 0.9, "lrn": False})
 _GOOGLENET_WHAT = (
     "CIFAR-10 copy (9,000 training images of 32x32, enlarged to 65x65, the smallest input the "
     "auxiliary classifiers fit) instead of ImageNet at 224; widths / 4; batch normalization "
     "(momentum 0.9) and no LRN, so that the narrow net trains in 6 epochs of Adam instead of "
     "asynchronous SGD with momentum 0.9 and Polyak averaging (the paper gives no epoch count)"
 )
+_GOOGLENET_WHAT_GPU = (
+    _GOOGLENET_WHAT.replace("CIFAR-10 copy (9,000 training images", "CIFAR-10 (45,000 training "
+                            "images").replace("; widths / 4", "").replace("so that the narrow net",
+                                                                           "so that the net")
+)
+_AUX_HEADS = ("; the heads' 5x5/3 pool sees the 5x5 map of a 65x65 input and outputs 1x1: "
+              "global-pooling heads, not the paper's 4x4")
 
 _register(
     Experiment(
@@ -529,14 +628,15 @@ _register(
             citation="Szegedy et al., CVPR 2015, Section 5; CVPR 2016, Section 4",
             setting="ImageNet, 1.2 million images at 224x224, asynchronous SGD",
         ),
-        differs=_GOOGLENET_WHAT + "; the heads' 5x5/3 pool sees the 5x5 map of a 65x65 input "
-        "and outputs 1x1: global-pooling heads, not the paper's 4x4",
+        differs=_GOOGLENET_WHAT + _AUX_HEADS,
         arms=(
             Arm("no auxiliary classifiers", _GOOGLENET),
             Arm("auxiliary classifiers (weight 0.3)", _GOOGLENET, {"aux_logits": True},
                 loss_weights=(1.0, 0.3, 0.3)),
         ),
-        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI},
+        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI, "gpu": _GOOGLENET_GPU},
+        live=("auxiliary classifiers (weight 0.3)",),
+        variants={"gpu": Variant(differs=_GOOGLENET_WHAT_GPU + _AUX_HEADS)},
     )
 )
 
@@ -561,7 +661,9 @@ _register(
             Arm("reduced modules (Figure 2(b))", _GOOGLENET),
             Arm("naive modules (Figure 2(a))", _GOOGLENET, {"modules": "naive"}),
         ),
-        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI},
+        settings={"cpu": _GOOGLENET_CPU, "ci": _GOOGLENET_CI, "gpu": _GOOGLENET_GPU},
+        variants={"gpu": Variant(differs=_GOOGLENET_WHAT_GPU.replace(
+            ", the smallest input the auxiliary classifiers fit", ", as in googlenet_aux"))},
     )
 )
 
@@ -570,11 +672,19 @@ _RESNET_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8, options={
     "width": 0.5, "bn_momentum": 0.9})
 _RESNET_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={
     "width": 0.5, "bn_momentum": 0.9})
+_RESNET_GPU = Setting(**_CIFAR_GPU, image_size=32, epochs=30, options={"bn_momentum": 0.9})
 _RESNET_WHAT = (
     "CIFAR-10 copy (9,000 training images) instead of 45,000 with padding, crops and flips; "
     "widths 8, 16, 32 instead of 16, 32, 64; 568 optimizer steps of Adam with a cosine decay "
     "instead of 64,000 of SGD (momentum 0.9, weight decay 1e-4, learning rate 0.1 divided by "
     "10 at 32k and 48k), less than 1% of the paper's budget"
+)
+_RESNET_WHAT_GPU = (
+    "45,000 training images as in the paper, without its padding, crops and flips; "
+    f"{_RESNET_GPU.steps:,} optimizer steps ({_RESNET_GPU.epochs} epochs of batch "
+    f"{_RESNET_GPU.batch_size}) of Adam with a cosine decay instead of 64,000 of SGD (momentum "
+    "0.9, weight decay 1e-4, learning rate 0.1 divided by 10 at 32k and 48k), "
+    f"{_RESNET_GPU.steps / 64_000:.0%} of the paper's budget"
 )
 
 _register(
@@ -602,8 +712,10 @@ _register(
             Arm("ResNet-20", _RESNET, {"depth": 20}),
             Arm("ResNet-56", _RESNET, {"depth": 56}),
         ),
-        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI},
+        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI, "gpu": _RESNET_GPU},
         metric="train_accuracy",
+        live=("ResNet-20",),
+        variants={"gpu": Variant(differs=_RESNET_WHAT_GPU)},
         measure="classic.experiments:response_std",
         pairs=(("plain-56", "plain-20"), ("ResNet-56", "ResNet-20"),
                ("ResNet-20", "plain-20"), ("ResNet-56", "plain-56")),
@@ -631,7 +743,9 @@ _register(
                 {"depth": 20, "shortcut": "B"}),
             Arm("C: projections everywhere", _RESNET, {"depth": 20, "shortcut": "C"}),
         ),
-        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI},
+        settings={"cpu": _RESNET_CPU, "ci": _RESNET_CI, "gpu": _RESNET_GPU},
+        variants={"gpu": Variant(
+            differs="ResNet-20 on CIFAR-10 instead of ResNet-34 on ImageNet; " + _RESNET_WHAT_GPU)},
     )
 )
 
@@ -642,6 +756,8 @@ _DENSENET = "classic.models.densenet:cifar_densenet"
 _DENSENET_CPU = Setting(**{**_CIFAR_CPU, "limit": 5_000}, image_size=32, epochs=6,
                         options={"bn_momentum": 0.9})
 _DENSENET_CI = Setting(**_DIGITS_CI, image_size=32, channels=3, options={"bn_momentum": 0.9})
+_DENSENET_GPU = Setting(**_CIFAR_GPU, image_size=32, epochs=2, options={"bn_momentum": 0.9})
+_DENSENET_BC_100 = {"depth": 100, "bottleneck": True, "compression": 0.5}
 
 _register(
     Experiment(
@@ -678,10 +794,29 @@ _register(
                                            "compression": 0.5}),
             Arm("ResNet-20 (half width)", _RESNET, {"depth": 20, "width": 0.5}),
         ),
-        settings={"cpu": _DENSENET_CPU, "ci": _DENSENET_CI},
+        settings={"cpu": _DENSENET_CPU, "ci": _DENSENET_CI, "gpu": _DENSENET_GPU},
         measure="classic.experiments:dense_connections",
         pairs=(("DenseNet-B", "DenseNet"), ("DenseNet-BC", "DenseNet"),
                ("DenseNet-BC", "DenseNet-B"), ("DenseNet-BC", "ResNet-20 (half width)")),
+        live=("DenseNet-BC",),
+        variants={"gpu": Variant(
+            arms=(
+                Arm("DenseNet", _DENSENET, {"depth": 40}),
+                Arm("DenseNet-BC", _DENSENET, _DENSENET_BC_100),
+                Arm("ResNet-56", _RESNET, {"depth": 56}),
+            ),
+            pairs=(("DenseNet-BC", "DenseNet"), ("DenseNet-BC", "ResNet-56")),
+            differs=(
+                "the arms are Table 2's DenseNet (L=40, k=12) and DenseNet-BC (L=100, k=12), so "
+                "they differ in depth as well as in bottlenecks and compression, and ResNet-56, "
+                "the paper's CIFAR ResNet closest to DenseNet-BC's parameter count; CIFAR-10's "
+                "45,000 training images without the paper's shifts and mirrors; "
+                f"{_DENSENET_GPU.steps:,} optimizer steps ({_DENSENET_GPU.epochs} epochs of batch "
+                f"{_DENSENET_GPU.batch_size}) of Adam with a cosine decay instead of about "
+                "235,000 of SGD with Nesterov momentum and weight decay 1e-4 (300 epochs of "
+                "batch 64)"
+            ),
+        )},
     )
 )
 
@@ -690,6 +825,7 @@ _register(
 # ImageNet network at a quarter of its widths, as notebooks 2-5 train them.
 _FAMILIES_CPU = Setting(**_CIFAR_CPU, image_size=32, epochs=8)
 _FAMILIES_CI = Setting(**_DIGITS_CI, image_size=32, channels=3)
+_FAMILIES_GPU = Setting(**_CIFAR_GPU, image_size=32, epochs=25)
 
 _register(
     Experiment(
@@ -732,7 +868,35 @@ _register(
             Arm("DenseNet-BC (L=22)", _DENSENET, {"depth": 22, "bottleneck": True,
                                                   "compression": 0.5, "bn_momentum": 0.9}),
         ),
-        settings={"cpu": _FAMILIES_CPU, "ci": _FAMILIES_CI},
+        settings={"cpu": _FAMILIES_CPU, "ci": _FAMILIES_CI, "gpu": _FAMILIES_GPU},
+        live=("LeNet-5", "VGG-11/4 (BN)"),
+        variants={"gpu": Variant(
+            arms=(
+                Arm("LeNet-5", "lenet5"),
+                Arm("AlexNet", "alexnet", image_size=67),
+                Arm("ZF-Net", "zfnet", image_size=47),
+                Arm("VGG-11 (BN)", _VGG, {"config": "A", "batch_norm": True,
+                                          "bn_momentum": 0.9}),
+                Arm("GoogLeNet (BN)", _GOOGLENET, {"batch_norm": True, "bn_momentum": 0.9,
+                                                   "lrn": False}),
+                Arm("ResNet-20", _RESNET, {"depth": 20, "bn_momentum": 0.9}),
+                Arm("DenseNet-BC (L=100, k=12)", _DENSENET,
+                    {**_DENSENET_BC_100, "bn_momentum": 0.9}),
+            ),
+            pairs=(("AlexNet", "LeNet-5"), ("ZF-Net", "AlexNet"), ("VGG-11 (BN)", "ZF-Net"),
+                   ("GoogLeNet (BN)", "VGG-11 (BN)"), ("ResNet-20", "GoogLeNet (BN)"),
+                   ("DenseNet-BC (L=100, k=12)", "ResNet-20")),
+            live=("LeNet-5", "VGG-11 (BN)"),
+            differs=(
+                "the same for every network: CIFAR-10's 45,000 training images at 32x32, no "
+                "augmentation, enlarged inside the model where a network needs more (ZF-Net "
+                f"47x47, AlexNet 67x67), {_FAMILIES_GPU.steps:,} optimizer steps "
+                f"({_FAMILIES_GPU.epochs} epochs of batch {_FAMILIES_GPU.batch_size}) of Adam "
+                "with a cosine decay from 0.001; every network at full width; VGG and GoogLeNet "
+                "with batch normalization, as notebooks 4 and 5 train them; ResNet-20 and "
+                "DenseNet-BC (L=100, k=12) as the papers define them for CIFAR-10"
+            ),
+        )},
         # each network against the one it set out to beat, in the order of the papers
         pairs=(("AlexNet/4", "LeNet-5"), ("ZF-Net/4", "AlexNet/4"),
                ("VGG-11/4 (BN)", "ZF-Net/4"), ("GoogLeNet/4 (BN)", "VGG-11/4 (BN)"),
@@ -776,7 +940,7 @@ def _builder(path: str):
 def build_network(experiment, arm: str | Arm, profile: str = "cpu", classes: int = 10):
     """The network an arm trains, untrained and without its preprocessing, at the setting's input
     size: to count its parameters and MACs (``classic.shapes``) next to its results."""
-    experiment = _experiment(experiment)
+    experiment = _experiment(experiment).in_profile(profile)
     arm = experiment.arm(arm) if isinstance(arm, str) else arm
     s = experiment.setting(profile)
     size = arm.input_size(s)
@@ -785,17 +949,18 @@ def build_network(experiment, arm: str | Arm, profile: str = "cpu", classes: int
 
 
 def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: int,
-              donor=None):
+              donor=None, jit: bool = False):
     """The model an arm trains: preprocessing (scale, pad or resize, augmentation) + network.
 
     ``native_shape`` is the raw images' (height, width, channels); ``donor`` is the trained
     network of the arm's ``init_from`` arm, whose ``init_layers`` weights it starts from.
+    ``jit``: the model will be compiled with XLA, so the augmentation's crop must compile too.
     """
     import keras
 
     import classic.data
 
-    experiment = _experiment(experiment)
+    experiment = _experiment(experiment).in_profile(profile)
     arm = experiment.arm(arm) if isinstance(arm, str) else arm
     s = experiment.setting(profile)
     size = arm.input_size(s)
@@ -808,7 +973,7 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
             network.get_layer(layer).set_weights(donor.get_layer(layer).get_weights())
     if arm.augment:
         front = classic.data.preprocessing(
-            native_shape, round(size * arm.augment), crop=size, flip=True
+            native_shape, round(size * arm.augment), crop=size, flip=True, jittable=jit
         )
     else:
         front = classic.data.preprocessing(native_shape, size)
@@ -1088,6 +1253,12 @@ class Results:
     fingerprint: str
     models: dict = dataclasses.field(default_factory=dict, repr=False)
     """Trained networks of a live run, ``models[arm][seed]`` (not stored)."""
+    setting: str | None = None
+    """The profile whose setting was trained, when not ``profile``'s (see :func:`run`)."""
+
+    @property
+    def trained_setting(self) -> str:
+        return self.setting or self.profile
 
     def network(self, arm: str | None = None, seed: int | None = None):
         """The trained network (without its preprocessing) of a live run's ``arm`` (default the
@@ -1313,9 +1484,16 @@ class Results:
         seeds per arm;
         right: the metric per arm with its standard deviation (error bars) and each seed (dots).
         A ``live`` result (one seed the student ran) is drawn over the bands as dashed lines
-        and crosses. ``error=True`` draws the curve as an error, 100 - accuracy (as the papers'
-        figures do), and the metric too where it is an accuracy."""
+        and crosses; a live run of another setting (a GPU run beside the cpu reference) is left
+        out, since its budget and networks are not the reference's. ``error=True`` draws the
+        curve as an error, 100 - accuracy (as the papers' figures do), and the metric too where
+        it is an accuracy."""
         from classic.viz import _new_figure
+
+        if live is not None and not self.comparable(live):
+            print(f"your run ({live.trained_setting} setting) is not drawn: the reference is "
+                  f"the {self.trained_setting} setting's (see the table above)")
+            live = None
 
         if curve is None:
             curve = "val_accuracy" if self.experiment.metric == "test_accuracy" else "accuracy"
@@ -1502,8 +1680,27 @@ class Results:
         axes.set_title(title, fontsize=9)
         return figure
 
+    def comparable(self, live: Results) -> bool:
+        """Whether ``live`` trained the setting of this result (same networks, data, budget)."""
+        return (live.experiment.name == self.experiment.name
+                and live.trained_setting == self.trained_setting)
+
     def compare_live(self, live: Results) -> Table:
-        """Where a live run's seeds fall against this stored reference, arm by arm."""
+        """Where a live run's seeds fall against this stored reference, arm by arm. A live run
+        of another setting (the gpu profile's beside the cpu reference) is listed with the
+        paper's figure instead: its numbers do not belong in the reference's range."""
+        if not self.comparable(live):
+            view = live.experiment
+            rows = [[arm, int(seed), round(live._metric(record), 1)]
+                    for arm in view.live_arms() or list(live.runs)
+                    for seed, record in sorted(live.runs.get(arm, {}).items())]
+            return Table(
+                ["arm", "seed", f"your {live.metric_label}"], rows,
+                title=(f"Your run ({live.trained_setting} setting: "
+                       f"{view.setting(live.trained_setting).steps:,} steps) has no stored "
+                       f"reference of its setting here; the {self.trained_setting} reference is "
+                       f"another budget. The paper: {view.paper.result}"),
+            )
         rows = []
         for arm in self.experiment.arms:
             if arm.name not in live.runs:
@@ -1532,7 +1729,7 @@ class Results:
             "experiment": self.experiment.name,
             "profile": self.profile,
             "fingerprint": self.fingerprint,
-            "definition": self.experiment.definition(self.profile),
+            "definition": self.experiment.definition(self.trained_setting, self.profile),
             "provenance": self.provenance,
             "runs": self.runs,
         }
@@ -1617,13 +1814,15 @@ def _write_atomically(path: Path, payload: dict) -> None:
         raise
 
 
-def load(experiment, profile: str = "cpu", *, root=None) -> Results:
+def load(experiment, profile: str = "cpu", *, root=None, setting: str | None = None) -> Results:
     """The stored result of ``experiment`` in ``profile`` (results/<profile>/<name>.json).
 
+    ``setting``: the profile whose setting the run trained, when another (see :func:`run`).
     Raises a ValueError naming the file when it is missing, unreadable, or made by another
     definition of the experiment (stale: rerun ``python -m classic.experiments run NAME``).
     """
-    experiment = _experiment(experiment)
+    trained = setting or profile
+    experiment = _experiment(experiment).in_profile(trained)
     path = _path(experiment, profile, root)
     command = f"python -m classic.experiments run {experiment.name} --profile {profile}"
     if not path.is_file():
@@ -1635,23 +1834,25 @@ def load(experiment, profile: str = "cpu", *, root=None) -> Results:
             f"results/{profile}/{path.name} cannot be read ({error}); delete it and run "
             f"`{command}`"
         ) from None
-    results = _from_json(experiment, profile, stored)
-    if results.fingerprint != experiment.fingerprint(profile):
+    results = _from_json(experiment, profile, stored, setting)
+    expected = experiment.fingerprint(trained, profile)
+    if results.fingerprint != expected:
         raise ValueError(
             f"results/{profile}/{path.name} is stale: it was made by another definition of "
             f"{experiment.name} (fingerprint {results.fingerprint}, the code's is "
-            f"{experiment.fingerprint(profile)}); run `{command} --fresh`"
+            f"{expected}); run `{command} --fresh`"
         )
     return results
 
 
-def _from_json(experiment, profile, stored) -> Results:
+def _from_json(experiment, profile, stored, setting=None) -> Results:
     return Results(
         experiment=experiment,
         profile=profile,
         runs=stored.get("runs", {}),
         provenance=stored.get("provenance", {}),
         fingerprint=stored.get("fingerprint", ""),
+        setting=setting,
     )
 
 
@@ -1764,14 +1965,16 @@ def run(
     profile: str | None = None,
     *,
     seeds: Sequence[int] | None = None,
-    arms: Sequence[str] | None = None,
+    arms: Sequence[str] | str | None = None,
+    setting: str | None = None,
     save: bool = False,
     fresh: bool = False,
     root=None,
     data_dir=None,
     verbose: bool = True,
 ) -> Results:
-    """Train ``arms`` (default: all) for ``seeds`` (default: the setting's) of ``experiment``.
+    """Train ``arms`` (default: all; ``"live"``: the experiment's :attr:`Experiment.live`) for
+    ``seeds`` (default: the setting's) of ``experiment``.
 
     ``save=True`` (what the command line does) writes ``results/<profile>/<name>.json`` after
     every arm-seed and skips the arm-seeds it already holds, so a killed run continues where it
@@ -1780,29 +1983,70 @@ def run(
     (``backup_root()/<run name>.history.json``), so every stored history is whole and a hard
     kill loses at most one epoch. ``fresh=True`` starts the file over. Without ``save`` (a
     notebook's live run) nothing is written, and the trained networks are kept in the result.
-    A live run whose data cannot be had (offline, no local copy) uses the ci setting instead.
+
+    ``setting`` trains another profile's setting (and arms) with this profile's precision and
+    compilation: ``profile="gpu", setting="cpu"`` is the cpu budget on a GPU (the gpu check).
+    A live run whose data cannot be had (offline, or a local copy smaller than the setting
+    needs) uses the next smaller setting (gpu, then cpu, then ci) and says so.
     """
     import keras
 
     import classic.data
     import classic.train
 
-    experiment = _experiment(experiment)
+    defined = _experiment(experiment)
     chosen = profile if isinstance(profile, classic.train.Profile) else classic.train.profile(
         profile
     )
-    s = experiment.setting(chosen.name)
-    seeds = list(s.seeds if seeds is None else seeds)
-    for seed in seeds:
+    trained = chosen.name if setting is None else setting
+    defined.setting(trained)  # an unknown setting gets its error before any data is loaded
+    for seed in [] if seeds is None else seeds:
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise ValueError(f"seeds: expected non-negative integers. Received: seeds={seeds!r}")
-    chosen_arms = [experiment.arm(a) for a in arms] if arms is not None else list(
+    if isinstance(arms, str) and arms != "live":
+        raise ValueError(f"arms: expected a list of arm names, 'live' or None. "
+                         f"Received: arms={arms!r}")
+
+    def load_data(setting):
+        return classic.data.load(
+            setting.data, validation=setting.validation, seed=0, limit=setting.limit,
+            channels=setting.channels, raw=True, data_dir=data_dir, verbose=verbose,
+        )
+
+    # the setting to train: the one asked for, or in a live run the largest the data allow
+    smaller = [p for p in _SETTING_ORDER[_SETTING_ORDER.index(trained) + 1:]
+               if p in defined.settings] if trained in _SETTING_ORDER else []
+    while True:
+        s = defined.setting(trained)
+        try:
+            data, error = load_data(s), None
+            if len(data.x_train) != s.train_images:
+                error = ValueError(
+                    f"{s.data} gave {len(data.x_train):,} training images, the {trained} setting "
+                    f"of {defined.name} needs {s.train_images:,} (limit={s.limit:,}): the data "
+                    "set holds fewer images than the experiment needs"
+                )
+        except classic.data.DatasetUnavailable as unavailable:
+            error = unavailable
+        if error is None:
+            break
+        if save or not smaller:
+            raise error
+        trained = smaller.pop(0)
+        why = (f"{error.name} is unavailable ({error.reason})"
+               if isinstance(error, classic.data.DatasetUnavailable) else str(error))
+        print(f"{why}; this run uses the {trained} setting instead, so its numbers are not "
+              f"comparable with the {chosen.name} setting's")
+    experiment = defined.in_profile(trained)
+    seeds = list(s.seeds if seeds is None else seeds)
+    names = experiment.live_arms() if arms == "live" else arms
+    chosen_arms = [experiment.arm(a) for a in names] if names is not None else list(
         experiment.arms
     )
     for arm in list(chosen_arms):  # a donor trains before the arm that starts from it
         if arm.init_from and experiment.arm(arm.init_from) not in chosen_arms:
             chosen_arms.insert(chosen_arms.index(arm), experiment.arm(arm.init_from))
-    fingerprint = experiment.fingerprint(chosen.name)
+    fingerprint = experiment.fingerprint(trained, chosen.name)
     path = _path(experiment, chosen.name, root)
     runs: dict[str, dict[str, dict]] = {}
     models: dict[str, dict[int, Any]] = {}
@@ -1819,34 +2063,12 @@ def run(
         started = stored.get("provenance", {}).get("started", started)
         seconds_before = stored.get("provenance", {}).get("seconds", 0.0)
 
-    def load_data(setting):
-        return classic.data.load(
-            setting.data, validation=setting.validation, seed=0, limit=setting.limit,
-            channels=setting.channels, raw=True, data_dir=data_dir, verbose=verbose,
-        )
-
-    try:
-        data = load_data(s)
-    except classic.data.DatasetUnavailable as error:
-        if save or chosen.name == "ci" or "ci" not in experiment.settings:
-            raise
-        # a live run in an offline classroom still runs, on the offline set, and says so
-        s = experiment.setting("ci")
-        print(f"{error.name} is unavailable ({error.reason}); this run uses the ci setting "
-              f"instead ({s.data}), so its numbers are not comparable with the reference")
-        data = load_data(s)
-    if len(data.x_train) != s.train_images:
-        raise ValueError(
-            f"{s.data} gave {len(data.x_train):,} training images, the setting of "
-            f"{experiment.name} expects {s.train_images:,} (limit={s.limit:,}): the data set "
-            "holds fewer images than the experiment needs"
-        )
     # seed by seed, so that a run cut short holds whole seeds of every arm
     todo = [(arm, seed) for seed in seeds for arm in chosen_arms
             if str(seed) not in runs.get(arm.name, {})]
     total, done = len(chosen_arms) * len(seeds), len(chosen_arms) * len(seeds) - len(todo)
     if verbose:
-        print(experiment.table(chosen.name, seeds).title)
+        print(experiment.table(trained, seeds).title)
         if done:
             print(f"{done} of {total} arm-seeds already stored in results/{chosen.name}/"
                   f"{path.name}; continuing")
@@ -1871,7 +2093,8 @@ def run(
                 donor = _network_of(train_one(experiment.arm(arm.init_from), seed).model)
         result = classic.train.fit(
             lambda: build_arm(
-                experiment, arm, chosen.name, data.input_shape, data.num_classes, donor
+                experiment, arm, trained, data.input_shape, data.num_classes, donor,
+                jit=chosen.jit_compile is True,
             ),
             data,
             chosen,
@@ -1927,13 +2150,13 @@ def run(
             info["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
                 timespec="seconds")
             info["seconds"] = round(seconds_before + time.perf_counter() - clock, 1)
-            results = Results(experiment, chosen.name, runs, info, fingerprint)
+            results = Results(experiment, chosen.name, runs, info, fingerprint, setting=trained)
             _write_atomically(path, results.to_json())
     if verbose:
         _progress(done, total, "done")
     info = provenance(chosen.name)
     info["seconds"] = round(time.perf_counter() - clock, 1)
-    return Results(experiment, chosen.name, runs, info, fingerprint, models)
+    return Results(experiment, chosen.name, runs, info, fingerprint, models, setting=trained)
 
 
 def _network_of(model):
@@ -1974,6 +2197,9 @@ def _parser() -> argparse.ArgumentParser:
     runner.add_argument("--results", default=None, help="results folder (default results/)")
     runner.add_argument("--seeds", type=int, nargs="+", default=None,
                         help="these seeds only (default: the setting's)")
+    runner.add_argument("--setting", default=None,
+                        help="train this profile's setting instead of --profile's, with "
+                             "--profile's precision and compilation (the gpu check: cpu)")
     show = commands.add_parser("show", help="the stored result of an experiment")
     show.add_argument("name")
     show.add_argument("--profile", default="cpu")
@@ -2008,7 +2234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = names() if args.names == ["all"] else args.names
     for name in wanted:
         run(name, args.profile, save=True, fresh=args.fresh, root=args.results,
-            data_dir=args.data_dir, seeds=args.seeds)
+            data_dir=args.data_dir, seeds=args.seeds, setting=args.setting)
     return 0
 
 

@@ -258,3 +258,47 @@ class LocalResponseNormalization(keras.layers.Layer):
             "alpha": self.alpha,
             "beta": self.beta,
         }
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class RandomCropXLA(keras.layers.Layer):
+    """A random ``height`` x ``width`` crop of each image in training, the central one in
+    inference, written so that XLA compiles it.
+
+    Keras' ``RandomCrop`` and ``CenterCrop`` do the same, but ``RandomCrop`` cannot be compiled
+    (``supports_jit=False``), and a model that holds it trains without XLA: on a GPU, AlexNet
+    behind it ran at under 400 images/s. Here the crop is a gather with per-image offsets of
+    fixed size, which XLA compiles. The gpu profile uses it; the cpu references were made with
+    Keras' layers (the same crops in law, another random stream).
+    """
+
+    def __init__(self, height, width, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width, self.seed = int(height), int(width), seed
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=False):
+        shape = ops.shape(images)
+        batch, rows, cols = shape[0], images.shape[1], images.shape[2]
+        if rows < self.height or cols < self.width:
+            raise ValueError(
+                f"RandomCropXLA: the images ({rows}x{cols}) are smaller than the crop "
+                f"({self.height}x{self.width})"
+            )
+        if not training:
+            top, left = (rows - self.height) // 2, (cols - self.width) // 2
+            return images[:, top:top + self.height, left:left + self.width, :]
+        top = keras.random.randint((batch,), 0, rows - self.height + 1, seed=self.generator)
+        left = keras.random.randint((batch,), 0, cols - self.width + 1, seed=self.generator)
+        row_index = top[:, None] + ops.arange(self.height, dtype="int32")[None, :]
+        col_index = left[:, None] + ops.arange(self.width, dtype="int32")[None, :]
+        # (batch, height) rows, then (batch, width) columns of each image
+        picked = ops.take_along_axis(images, row_index[:, :, None, None], axis=1)
+        return ops.take_along_axis(picked, col_index[:, None, :, None], axis=2)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.height, self.width, input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width,
+                "seed": self.seed}

@@ -79,3 +79,14 @@ class Table:
         )
         caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def markdown(self) -> str:
+        """The table in Markdown (a README's), without its title; numbers right-aligned."""
+        numeric = [self._numeric(i) for i in range(len(self.columns))]
+
+        def line(values):
+            return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+        rule = "|" + "|".join("---:" if num else "---" for num in numeric) + "|"
+        rows = [line([fmt(v) for v in row]) for row in self.rows]
+        return "\n".join([line(self.columns), rule, *rows])

@@ -546,6 +546,31 @@ def test_augmentation_crops_at_random_in_training_and_the_centre_in_inference():
     np.testing.assert_array_equal(crop[0], images[0, top : top + 6, left : left + 6])
 
 
+def test_the_jittable_crop_crops_each_image_on_its_own_and_compiles():
+    import keras
+
+    images = np.arange(16 * 8 * 8, dtype="float32").reshape(16, 8, 8, 1)
+    layers = data.augmentation(crop=6, flip=False, seed=3, jittable=True)
+    assert [layer.name for layer in layers.layers] == ["random_crop"]
+    np.testing.assert_array_equal(np.asarray(layers(images, training=False)),
+                                  images[:, 1:7, 1:7])
+    crop = np.asarray(layers(images, training=True))
+    offsets = set()
+    for image, patch in zip(images, crop, strict=True):
+        top, left = divmod(int(patch[0, 0, 0] - image[0, 0, 0]), 8)
+        assert 0 <= top <= 2 and 0 <= left <= 2
+        np.testing.assert_array_equal(patch, image[top : top + 6, left : left + 6])
+        offsets.add((top, left))
+    assert len(offsets) > 1  # per image, not one offset for the batch
+    # XLA compiles a model that holds it (Keras' RandomCrop would turn compilation off)
+    inputs = keras.Input((8, 8, 1))
+    outputs = keras.layers.Dense(2)(keras.layers.Flatten()(layers(inputs)))
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", "mse", jit_compile=True)
+    model.fit(images, np.zeros((16, 2)), epochs=1, verbose=0)
+    assert model.jit_compile is True
+
+
 def test_augmentation_flips_only_in_training():
     image = np.arange(4, dtype="float32").reshape(1, 1, 4, 1)
     layers = data.augmentation(flip=True, seed=0)

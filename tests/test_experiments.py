@@ -733,3 +733,113 @@ def test_run_command_takes_seeds():
     args = E._parser().parse_args(["run", "lenet5", "--profile", "gpu", "--seeds", "0", "2"])
     assert args.seeds == [0, 2] and args.profile == "gpu"
     assert E._parser().parse_args(["run", "lenet5"]).seeds is None
+
+
+# --------------------------------------------------------------------------- the gpu profile
+
+FULL_TRAINING_SET = {"mnist": 60_000, "cifar10": 50_000}
+
+
+@pytest.mark.parametrize("name", E.names())
+def test_every_experiment_has_a_gpu_setting_on_the_full_data_at_full_width(name):
+    experiment = E.get(name)
+    assert set(experiment.settings) == {"ci", "cpu", "gpu"}
+    view = experiment.in_profile("gpu")
+    s = view.setting("gpu")
+    assert s.limit == FULL_TRAINING_SET[s.data]
+    assert s.train_images == s.limit * 9 // 10
+    assert "width" not in s.options
+    assert all("width" not in arm.options for arm in view.arms), name
+    assert all(arm.name in {a.name for a in view.arms} for pair in view.comparison_pairs()
+               for arm in map(view.arm, pair))
+    # the cpu definition is untouched by the gpu variant: its stored results stay valid
+    assert experiment.definition("cpu") == experiment.in_profile("gpu").definition("cpu")
+    assert experiment.fingerprint("gpu") != experiment.fingerprint("cpu")
+
+
+def _params(name, arm, profile="gpu"):
+    import classic.shapes
+
+    network = E.build_network(name, arm, profile)
+    return classic.shapes.totals(network).params
+
+
+def test_the_gpu_profile_trains_the_papers_cifar_networks():
+    resnet = E.get("resnet_degradation").in_profile("gpu")
+    assert [a.options["depth"] for a in resnet.arms] == [20, 56, 20, 56]
+    # Table 6 of He et al.: ResNet-20 0.27M, ResNet-56 0.85M parameters (10 classes)
+    assert round(_params("resnet_degradation", "ResNet-20") / 1e6, 2) == 0.27
+    assert round(_params("resnet_degradation", "ResNet-56") / 1e6, 2) == 0.86  # 0.85M: Table 6
+    densenet = E.get("densenet_efficiency").in_profile("gpu")
+    # Table 2 of Huang et al.: DenseNet (L=40, k=12) 1.0M, DenseNet-BC (L=100, k=12) 0.8M
+    assert round(_params("densenet_efficiency", "DenseNet") / 1e6, 1) == 1.0
+    assert round(_params("densenet_efficiency", "DenseNet-BC") / 1e6, 1) == 0.8
+    assert densenet.arm("DenseNet-BC").options == {"depth": 100, "bottleneck": True,
+                                                    "compression": 0.5}
+    vgg = E.get("vgg_depth").in_profile("gpu")
+    assert vgg.setting("gpu").image_size == 32
+    assert all(a.options["batch_norm"] for a in vgg.arms)
+
+
+def test_the_live_arms_exist_in_every_profile_that_has_them():
+    for experiment in E.EXPERIMENTS.values():
+        for profile in experiment.settings:
+            view = experiment.in_profile(profile)
+            for arm in view.live:
+                view.arm(arm)  # raises for a name the profile lacks
+    families = E.get("families")
+    assert families.in_profile("cpu").live_arms() == ("LeNet-5", "VGG-11/4 (BN)")
+    assert families.in_profile("gpu").live_arms() == ("LeNet-5", "VGG-11 (BN)")
+    with pytest.raises(ValueError, match="arms: expected"):
+        E.run(TINY, "ci", arms="all", verbose=False)
+
+
+def test_a_view_resolves_every_profile_from_the_definition():
+    families = E.get("families")
+    gpu = families.in_profile("gpu")
+    assert gpu.in_profile("gpu") is gpu
+    assert gpu.in_profile("cpu") is families
+    assert gpu.table("cpu").rows == families.table("cpu").rows
+    assert "AlexNet/4" not in str(gpu.table("gpu"))
+
+
+def test_a_live_run_short_of_data_falls_back_to_the_next_setting(monkeypatch, capsys):
+    three = dataclasses.replace(TINY, settings={
+        **TINY.settings,
+        "cpu": dataclasses.replace(TINY.settings["ci"], limit=150),
+        "gpu": dataclasses.replace(TINY.settings["ci"], limit=60_000),
+    })
+    live = E.run(three, "ci", setting="gpu", seeds=[0], arms=["paper"], verbose=False)
+    out = capsys.readouterr().out
+    assert "needs 54,000" in out and "uses the cpu setting instead" in out
+    assert live.trained_setting == "cpu" and live.profile == "ci"
+    with pytest.raises(ValueError, match="holds fewer images than the experiment needs"):
+        E.run(three, "ci", setting="gpu", seeds=[0], save=True, root="unused", verbose=False)
+
+
+def test_another_profiles_setting_is_stored_apart_and_loads_with_it(tmp_path):
+    two = dataclasses.replace(TINY, settings={**TINY.settings, "cpu": TINY.settings["ci"]})
+    stored = E.run(two, "ci", setting="cpu", seeds=[0, 1, 2], save=True, root=tmp_path,
+                   verbose=False)
+    assert stored.trained_setting == "cpu"
+    assert two.definition("cpu", "ci")["trained_in"] == "ci"
+    assert two.fingerprint("cpu", "ci") not in (two.fingerprint("cpu"), two.fingerprint("ci"))
+    loaded = E.load(two, "ci", root=tmp_path, setting="cpu")
+    assert loaded.runs == stored.runs
+    with pytest.raises(ValueError, match="stale"):  # not the ci setting's result
+        E.load(two, "ci", root=tmp_path)
+    args = E._parser().parse_args(["run", "lenet5", "--profile", "gpu", "--setting", "cpu"])
+    assert args.setting == "cpu"
+
+
+def test_a_live_run_of_another_setting_is_not_set_in_the_references_range(tmp_path, capsys):
+    live = E.run(TINY, "ci", seeds=[5], arms=["paper"], verbose=False)
+    reference = dataclasses.replace(results_of(TINY, {
+        "paper": {str(i): record(a) for i, a in enumerate((0.0, 0.5, 1.0))},
+    }), profile="cpu")
+    assert not reference.comparable(live)
+    table = reference.compare_live(live)
+    assert table.columns == ["arm", "seed", "your test accuracy %"]
+    assert "has no stored reference of its setting" in table.title and "1% error" in table.title
+    reference.plot(live=live)
+    assert "your run (ci setting) is not drawn" in capsys.readouterr().out
