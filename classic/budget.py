@@ -12,8 +12,10 @@ epochs were chosen from it (about ten minutes a notebook on a T4):
    activation memory per image against the anchor's (``classic.shapes.totals``): whichever
    of the two would slow it down more.
 2. **A T4 is taken as 15 times slower** (``T4_FROM_H200``): the ratio of their memory bandwidth
-   (0.32 against 4.8 TB/s) and of their dense fp16 tensor throughput (65 against 989 TFLOPS).
-   Small networks that fill neither GPU lose less, so the estimate errs long.
+   (0.32 against 4.8 TB/s) and of their dense fp16 tensor throughput (65 against 989 TFLOPS,
+   the H200 SXM's; the NVL's is lower). Small networks that fill neither GPU lose less, but a
+   T4 (70 W) rarely holds its boost clock: take the estimates as good to a factor of about two.
+   Those scaled up from a larger anchor (AlexNet and ZF-Net from VGG-16) are the least certain.
 3. **Every arm-seed adds ``COMPILE_SECONDS``** for XLA's compilation and the first epoch's
    overheads (the H200's first epochs took 11 to 38 s longer than the rest).
 
@@ -183,14 +185,20 @@ def notebook_seconds(notebook: str, profile: str) -> float | None:
 def expected_time(notebook: str, profile) -> str:
     """The line a notebook's setup cell prints: how long its training will take here."""
     name = profile if isinstance(profile, str) else profile.name
-    seconds = notebook_seconds(notebook, name)
+    try:
+        seconds = notebook_seconds(notebook, name)
+    except OSError:  # classic installed without its checkout: no stored measurements
+        return (f"training in this notebook: no estimate here ({H200_RESULTS.name} is not "
+                "beside classic; open the notebook from a checkout of the repository)")
     if name == "gpu" and seconds is not None:
         return (f"training in this notebook: about {_minutes(seconds)} on a T4 (an estimate, "
                 "see classic.budget; faster GPUs take less)")
     if name == "cpu" and seconds is not None:
         return (f"training in this notebook: about {_minutes(seconds)} on 2 CPU cores (the "
                 "reference runs' mean per seed)")
-    return "training in this notebook: seconds (the ci profile checks that cells run)"
+    if name == "ci":
+        return "training in this notebook: seconds (the ci profile checks that cells run)"
+    return "training in this notebook: no estimate here (no stored reference to time it by)"
 
 
 def gpu_table() -> Table:

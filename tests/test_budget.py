@@ -86,3 +86,12 @@ def test_expected_time_is_measured_on_a_cpu_and_estimated_on_a_gpu():
     assert f"about {round(B.notebook_seconds('06', 'gpu') / 60)} minutes on a T4" in gpu
     assert "estimate" in gpu
     assert "seconds" in B.expected_time("06", "ci")
+
+
+def test_without_the_checkouts_measurements_the_setup_line_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(B, "H200_RESULTS", tmp_path / "missing.json")
+    B.h200_throughput.cache_clear()
+    try:
+        assert "no estimate here" in B.expected_time("06", "gpu")
+    finally:
+        B.h200_throughput.cache_clear()
