@@ -207,24 +207,24 @@ def gpu_table() -> Table:
     import classic.experiments
 
     rows = []
-    for notebook in sorted({e.notebook for e in live_experiments_all()}):
-        for experiment in live_experiments(notebook):
-            view = experiment.in_profile("gpu")
-            s = view.setting("gpu")
-            live = view.live_arms()
-            speeds = [t4_estimate(view, arm).images_per_second for arm in live]
-            references = [e.in_profile("gpu") for e in classic.experiments.EXPERIMENTS.values()
-                          if e.notebook == notebook]
-            reference = sum(_arm_seconds(v, a.name, "gpu") * len(v.setting("gpu").seeds)
-                            for v in references for a in v.arms)
-            rows.append([
-                notebook.split("_")[0],
-                f"{experiment.name}: {', '.join(live)}",
-                f"{s.epochs} x {s.train_images:,} ({s.steps:,} steps)",
-                " / ".join(f"{v:,.0f}" for v in speeds),
-                round(sum(_arm_seconds(view, arm, "gpu") for arm in live) / 60),
-                round(reference / 3600, 1),
-            ])
+    for experiment in live_experiments_all():  # registered in the notebooks' order
+        notebook = experiment.notebook
+        view = experiment.in_profile("gpu")
+        s = view.setting("gpu")
+        live = view.live_arms()
+        speeds = [t4_estimate(view, arm).images_per_second for arm in live]
+        references = [e.in_profile("gpu") for e in classic.experiments.EXPERIMENTS.values()
+                      if e.notebook == notebook]
+        reference = sum(_arm_seconds(v, a.name, "gpu") * len(v.setting("gpu").seeds)
+                        for v in references for a in v.arms)
+        rows.append([
+            notebook.split("_")[0],
+            f"{experiment.name}: {', '.join(live)}",
+            f"{s.epochs} x {s.train_images:,} ({s.steps:,} steps)",
+            " / ".join(f"{v:,.0f}" for v in speeds),
+            round(sum(_arm_seconds(view, arm, "gpu") for arm in live) / 60),
+            round(reference / 3600, 1),
+        ])
     return Table(
         ["notebook", "trained live: experiment, arms (one seed)", "epochs x images",
          "T4 images/s (est.)", "T4 minutes (est.)",
