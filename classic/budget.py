@@ -84,10 +84,10 @@ def h200_throughput() -> dict[str, float]:
 def _totals(builder: str, options: tuple, size: int, channels: int):
     import keras
 
-    import classic.experiments
     import classic.shapes
+    from classic.experiments.build import builder_of
 
-    network = classic.experiments._builder(builder)(
+    network = builder_of(builder)(
         input_shape=(size, size, channels), classes=10, **dict(options))
     totals = classic.shapes.totals(network)
     keras.utils.clear_session()

@@ -407,6 +407,24 @@ def _millions(n) -> str:
     return f"{n / 1e6:.1f}M"
 
 
+def _one_tower_macs(alexnet_macs: float) -> tuple[float, float]:
+    """AlexNet's MACs in one tower, as ZF-Net is, and what ZF-Net's 7x7/2 conv1 adds to them.
+    AlexNet's conv2, conv4 and conv5 read only their own tower's half of the maps (groups=2);
+    in one tower each reads all of them: their MACs double."""
+    grouped = (conv2d_macs(27, 5, 96, 256, groups=2) + conv2d_macs(13, 3, 384, 384, 2)
+               + conv2d_macs(13, 3, 384, 256, groups=2))
+    return alexnet_macs + grouped, conv2d_macs(110, 7, 3, 96) - conv2d_macs(55, 11, 3, 96)
+
+
+def _three_by_three_stack(c: int = 512):
+    """VGG's argument on ``c`` maps: the field of three 3x3 convolutions, the stack's parameters
+    against one convolution of that field, and VGG-16's dense layers' parameters."""
+    field_size = receptive_fields([(3, 1)] * 3)[-1].size
+    stack, single = 3 * conv2d_params(3, c, c), conv2d_params(field_size, c, c)
+    dense = dense_params(7 * 7 * 512, 4096) + dense_params(4096, 4096) + dense_params(4096, 1000)
+    return field_size, c, stack, single, dense
+
+
 def claims(table: Table) -> Table:
     """The post's closing summary, one claim per network (in English), next to evidence computed
     from ``table`` (what :func:`facts` returns, with at least the networks the claims name) and
@@ -443,12 +461,7 @@ def claims(table: Table) -> Table:
         f"its three dense layers hold {alexnet_dense / params('AlexNet'):.0%} of the parameters",
         "history: the paper's ILSVRC-2012 top-5 error was 15.3% against 26.2% for the next entry",
     ])
-    # AlexNet's conv2, conv4 and conv5 read only their own tower's half of the maps (groups=2);
-    # in one tower, as ZF-Net is, each reads all of them: their MACs double.
-    alexnet_grouped = (conv2d_macs(27, 5, 96, 256, groups=2) + conv2d_macs(13, 3, 384, 384, 2)
-                       + conv2d_macs(13, 3, 384, 256, groups=2))
-    one_tower = macs("AlexNet") * 1e9 + alexnet_grouped
-    conv1_extra = conv2d_macs(110, 7, 3, 96) - conv2d_macs(55, 11, 3, 96)
+    one_tower, conv1_extra = _one_tower_macs(macs("AlexNet") * 1e9)
     rows.append([
         "ZF-Net", "showed through visualization what each layer does",
         f"{macs('ZF-Net') / macs('AlexNet'):.1f}x AlexNet's MACs for "
@@ -458,11 +471,7 @@ def claims(table: Table) -> Table:
         f"change the visualizations suggested) adds {conv1_extra / 1e6:.0f} x10^6",
         "history and method: notebook 3 rebuilds the deconvnet and looks inside a trained ZF-Net",
     ])
-    field_size = receptive_fields([(3, 1)] * 3)[-1].size
-    c = 512
-    stack, single = 3 * conv2d_params(3, c, c), conv2d_params(field_size, c, c)
-    vgg_dense = dense_params(7 * 7 * 512, 4096) + dense_params(4096, 4096) + dense_params(4096,
-                                                                                           1000)
+    field_size, c, stack, single, vgg_dense = _three_by_three_stack()
     rows.append([
         "VGG", "stacked small kernels replace a large one: a stack of 3x3 convolutions equals one "
         "large convolution, is more discriminative and has fewer parameters",

@@ -10,6 +10,7 @@ import pytest
 import classic.budget as B
 import classic.experiments as E
 import classic.shapes
+from classic.experiments.build import builder_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -28,7 +29,7 @@ def test_the_measured_networks_are_the_ones_the_benchmark_built():
     stored = json.loads(B.H200_RESULTS.read_text())["networks"]
     for name, (builder, options, size, channels) in B.MEASURED.items():
         _, native, image_size, crop, function, their_options = candidates[name]
-        assert E._builder(builder) is function, name
+        assert builder_of(builder) is function, name
         assert (options, size, channels, crop) == (their_options, image_size, native[2], None)
         assert B.h200_throughput()[name] == stored[name]["images_per_second"]
     assert set(B.ANCHORS.values()) <= set(B.MEASURED)

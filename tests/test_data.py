@@ -1,6 +1,7 @@
 """Tests of classic.data: offline digits, local copies, the unavailable path, the download command.
 
-No test touches the network: `_reachable` and keras.datasets' loaders are replaced where needed.
+No test touches the network: `downloads._reachable` and keras.datasets' loaders are replaced
+where needed. Private helpers are patched in the module of classic.data that holds them.
 """
 
 import dataclasses
@@ -16,9 +17,10 @@ import numpy as np
 import pytest
 
 from classic import data
+from classic.data import copies, downloads, images, loading
 
 KNOWN = "digits, mnist, fashion_mnist, cifar10"
-REAL_REACHABLE = data._reachable  # kept before the autouse fixture replaces it
+REAL_REACHABLE = downloads._reachable  # kept before the autouse fixture replaces it
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +34,7 @@ def isolated(monkeypatch, tmp_path):
     def no_network(host, **kwargs):
         raise AssertionError(f"a test tried to reach {host}")
 
-    monkeypatch.setattr(data, "_reachable", no_network)
+    monkeypatch.setattr(downloads, "_reachable", no_network)
     return keras_home
 
 
@@ -224,8 +226,10 @@ def nothing_loads(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("data was loaded before the arguments were checked")
 
-    for loader in ("_load_digits", "_read_copy", "_download"):
-        monkeypatch.setattr(data, loader, fail)
+    for module, loader in (
+        (loading, "_load_digits"), (copies, "_read_copy"), (downloads, "_download")
+    ):
+        monkeypatch.setattr(module, loader, fail)
 
 
 def test_unknown_name_lists_known_ones(nothing_loads):
@@ -264,10 +268,10 @@ def test_pad_smaller_than_image_points_to_resize(nothing_loads):
 
 def test_auto_fit_pads_a_thin_border_and_resizes_otherwise():
     # 28 -> 32 adds 4 <= 28 // 4 = 7 pixels: a border, as LeCun did; 8 -> 32 is a new resolution.
-    assert data._auto_fit((28, 28), (32, 32)) == "pad"
-    assert data._auto_fit((28, 28), (36, 36)) == "resize"  # 8 > 7
-    assert data._auto_fit((8, 8), (32, 32)) == "resize"
-    assert data._auto_fit((32, 32), (24, 24)) == "resize"  # shrinking is never padding
+    assert images._auto_fit((28, 28), (32, 32)) == "pad"
+    assert images._auto_fit((28, 28), (36, 36)) == "resize"  # 8 > 7
+    assert images._auto_fit((8, 8), (32, 32)) == "resize"
+    assert images._auto_fit((32, 32), (24, 24)) == "resize"  # shrinking is never padding
     digits = data.load("digits", image_size=32, verbose=False)
     assert digits.x_train.shape[1:] == (32, 32, 1)
     assert digits.x_train[:, :4].max() > 0  # resized: the digit fills the field, no empty border
@@ -284,7 +288,7 @@ def test_write_copy_rejects_float_images(tmp_path):
 
 def test_unavailable_is_quick_and_names_offline_choices(monkeypatch, isolated, keras_datasets):
     asked = []
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: asked.append(host) or False)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: asked.append(host) or False)
 
     def loader():
         raise AssertionError("downloaded although the host is unreachable")
@@ -313,7 +317,7 @@ def test_failed_download_leaves_the_keras_cache_as_it_was(monkeypatch, isolated,
         (folder / "train-labels-idx1-ubyte.gz.part").write_bytes(b"")
         raise Exception("URL fetch failure on https://storage.googleapis.com/...")
 
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: True)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: True)
     monkeypatch.setattr(keras_datasets.fashion_mnist, "load_data", loader)
     with pytest.raises(data.DatasetUnavailable, match="URL fetch failure") as caught:
         data.load("fashion_mnist", verbose=False)
@@ -327,7 +331,7 @@ def test_failed_download_removes_a_new_datasets_folder(monkeypatch, isolated, ke
         (isolated / "datasets" / "fashion-mnist").mkdir(parents=True)
         raise Exception("URL fetch failure")
 
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: True)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: True)
     monkeypatch.setattr(keras_datasets.fashion_mnist, "load_data", loader)
     with pytest.raises(data.DatasetUnavailable):
         data.load("fashion_mnist", verbose=False)
@@ -339,12 +343,12 @@ def test_folder_without_the_file_falls_through_to_download(
 ):
     empty = tmp_path / "copies"
     empty.mkdir()
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: False)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: False)
     with pytest.raises(data.DatasetUnavailable, match=str(empty / "mnist.npz")):
         data.load("mnist", data_dir=empty)
 
     x = np.zeros((10, 28, 28), np.uint8)
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: True)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: True)
     monkeypatch.setattr(
         keras_datasets.mnist, "load_data", lambda: ((x, np.zeros(10, np.uint8)), (x, x[:, 0, 0]))
     )
@@ -384,15 +388,15 @@ def test_reachable_connects_to_the_host_or_the_proxy(monkeypatch):
 
 
 def test_load_for_ci_uses_the_offline_set(monkeypatch):
-    for loader in ("_read_copy", "_download"):
-        monkeypatch.setattr(data, loader, lambda *a, **k: pytest.fail("ci tried the real set"))
+    for module, loader in ((copies, "_read_copy"), (downloads, "_download")):
+        monkeypatch.setattr(module, loader, lambda *a, **k: pytest.fail("ci tried the real set"))
     for profile in ("ci", types.SimpleNamespace(name="ci")):
         ds = data.load_for(profile, "cifar10", limit=20, verbose=False)
         assert ds.name == "digits"
 
 
 def test_load_for_falls_back_with_a_printed_line(monkeypatch, capsys):
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: False)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: False)
     ds = data.load_for("cpu", "cifar10", image_size=32, fit="resize", channels=3, limit=30)
     assert ds.name == "digits" and ds.input_shape == (32, 32, 3)
     lines = capsys.readouterr().out.splitlines()
@@ -469,7 +473,7 @@ def test_download_command_writes_copies(tmp_path, monkeypatch, capsys, keras_dat
 
         return load_data
 
-    monkeypatch.setattr(data, "_reachable", lambda host, **kwargs: True)
+    monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: True)
     monkeypatch.setattr(keras_datasets.mnist, "load_data", fake("mnist", (28, 28), (5,)))
     monkeypatch.setattr(
         keras_datasets.fashion_mnist, "load_data", fake("fashion_mnist", (28, 28), (5,))
@@ -494,7 +498,7 @@ def test_download_command_reports_a_failure(tmp_path, monkeypatch, capsys, keras
     def unreachable(host, **kwargs):
         return host != "www.cs.toronto.edu"
 
-    monkeypatch.setattr(data, "_reachable", unreachable)
+    monkeypatch.setattr(downloads, "_reachable", unreachable)
     monkeypatch.setattr(
         keras_datasets.mnist, "load_data", lambda: ((small((28, 28), 2), [0, 1]),) * 2
     )
@@ -529,92 +533,3 @@ def test_module_runs_as_a_command(tmp_path):
     assert result.returncode == 0
     assert "python -m classic.data download DIR" in result.stdout
     assert tree(tmp_path) == ["keras_home"]
-
-
-# ---------------------------------------------------------------- augmentation
-def test_augmentation_crops_at_random_in_training_and_the_centre_in_inference():
-    images = np.arange(2 * 8 * 8, dtype="float32").reshape(2, 8, 8, 1)
-    layers = data.augmentation(crop=6, flip=False, seed=3)
-    # Inference: the central 6x6 of the 8x8 image, rows and columns 1 to 6.
-    centre = np.asarray(layers(images, training=False))
-    np.testing.assert_array_equal(centre, images[:, 1:7, 1:7])
-    # Training: some 6x6 window of the image, at offsets 0, 1 or 2 on each axis.
-    crop = np.asarray(layers(images, training=True))
-    assert crop.shape == (2, 6, 6, 1)
-    top, left = divmod(int(crop[0, 0, 0, 0]), 8)
-    assert 0 <= top <= 2 and 0 <= left <= 2
-    np.testing.assert_array_equal(crop[0], images[0, top : top + 6, left : left + 6])
-
-
-def test_the_jittable_crop_crops_each_image_on_its_own_and_compiles():
-    import keras
-
-    images = np.arange(16 * 8 * 8, dtype="float32").reshape(16, 8, 8, 1)
-    layers = data.augmentation(crop=6, flip=False, seed=3, jittable=True)
-    assert [layer.name for layer in layers.layers] == ["random_crop"]
-    np.testing.assert_array_equal(np.asarray(layers(images, training=False)),
-                                  images[:, 1:7, 1:7])
-    crop = np.asarray(layers(images, training=True))
-    offsets = set()
-    for image, patch in zip(images, crop, strict=True):
-        top, left = divmod(int(patch[0, 0, 0] - image[0, 0, 0]), 8)
-        assert 0 <= top <= 2 and 0 <= left <= 2
-        np.testing.assert_array_equal(patch, image[top : top + 6, left : left + 6])
-        offsets.add((top, left))
-    assert len(offsets) > 1  # per image, not one offset for the batch
-    # XLA compiles a model that holds it (Keras' RandomCrop would turn compilation off)
-    inputs = keras.Input((8, 8, 1))
-    outputs = keras.layers.Dense(2)(keras.layers.Flatten()(layers(inputs)))
-    model = keras.Model(inputs, outputs)
-    model.compile("adam", "mse", jit_compile=True)
-    model.fit(images, np.zeros((16, 2)), epochs=1, verbose=0)
-    assert model.jit_compile is True
-
-
-def test_augmentation_flips_only_in_training():
-    image = np.arange(4, dtype="float32").reshape(1, 1, 4, 1)
-    layers = data.augmentation(flip=True, seed=0)
-    np.testing.assert_array_equal(np.asarray(layers(image, training=False)), image)
-    seen = {tuple(np.asarray(layers(image, training=True)).ravel()) for _ in range(20)}
-    assert seen <= {(0.0, 1.0, 2.0, 3.0), (3.0, 2.0, 1.0, 0.0)}
-    assert len(seen) == 2  # 20 fair coin flips: both outcomes, but for a chance of 2 ** -19
-
-
-def test_augmentation_layer_names_and_bad_arguments():
-    layers = data.augmentation(crop=(5, 7))
-    assert [layer.name for layer in layers.layers] == ["random_crop", "center_crop", "random_flip"]
-    assert layers.compute_output_shape((None, 9, 9, 3)) == (None, 5, 7, 3)
-    bad = [({"crop": 0}, "crop"), ({"crop": (5,)}, "crop"), ({"flip": "yes"}, "flip"),
-           ({"seed": 1.5}, "seed"), ({"flip": False}, "augment")]
-    for kwargs, argument in bad:
-        with pytest.raises(ValueError, match=argument):
-            data.augmentation(**kwargs)
-
-
-def test_augmented_puts_the_augmentation_in_front_of_the_model():
-    import keras
-
-    inner = keras.Sequential(
-        [keras.Input((6, 6, 1)), keras.layers.Flatten(), keras.layers.Dense(2)], name="net"
-    )
-    model = data.augmented(inner, (8, 8, 1), crop=6, flip=False)
-    assert model.name == "augmented_net" and model.get_layer("net") is inner
-    assert model.input_shape == (None, 8, 8, 1) and model.count_params() == 6 * 6 * 2 + 2
-    images = np.random.default_rng(0).normal(size=(3, 8, 8, 1)).astype("float32")
-    # In inference the model sees the central 6x6 crop.
-    np.testing.assert_allclose(
-        np.asarray(model(images, training=False)), np.asarray(inner(images[:, 1:7, 1:7])),
-        rtol=1e-6,
-    )
-
-
-def test_augmented_bad_arguments():
-    import keras
-
-    inner = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten()], name="net")
-    with pytest.raises(ValueError, match="model"):
-        data.augmented("net", (8, 8, 1), crop=6)
-    with pytest.raises(ValueError, match="input_shape"):
-        data.augmented(inner, (8, 8), crop=6)
-    with pytest.raises(ValueError, match="crop"):  # 7x7 crops do not fit a 6x6 network
-        data.augmented(inner, (8, 8, 1), crop=7)

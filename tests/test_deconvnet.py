@@ -7,6 +7,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from classic import deconvnet
+from classic.deconvnet import (
+    layer_rules,
+    occlusion_sensitivity,
+    projection,
+    strongest_activations,
+    unpooling,
+)
 from classic.models.alexnet import alexnet
 from classic.models.lenet import lenet5
 from classic.models.zfnet import zfnet
@@ -463,3 +470,20 @@ def test_alexnet_towers_route_each_slice_down_its_own_tower():
     from_tower = net.project("pool5_tower2", f, image)
     assert np.abs(from_tower).max() > 0
     np.testing.assert_allclose(from_concat, from_tower, rtol=1e-5, atol=1e-9)
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def test_the_package_re_exports_every_public_name_of_its_modules():
+    modules = (layer_rules, occlusion_sensitivity, projection, strongest_activations, unpooling)
+    defined = set()
+    for module in modules:
+        for name, value in vars(module).items():
+            if name.startswith("_"):
+                continue
+            if name.isupper() or getattr(value, "__module__", None) == module.__name__:
+                defined.add(name)
+                assert getattr(deconvnet, name) is value, f"{module.__name__}.{name}"
+    assert set(deconvnet.__all__) <= defined
+    assert {"KEEP", "SUPPORTED"} <= defined

@@ -14,6 +14,9 @@ import pytest
 import classic.data
 from classic import experiments as E
 from classic import train
+from classic.experiments.cli import _parser
+from classic.experiments.runner import _main_history
+from classic.experiments.storage import write_atomically
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 STORED = sorted(RESULTS.glob("*/*.json"))
@@ -24,7 +27,7 @@ def clean_env(monkeypatch, tmp_path):
     for name in ("CLASSIC_PROFILE", "CI"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLASSIC_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setattr(train, "accelerator_visible", lambda: False)
+    monkeypatch.setattr(train.profiles, "accelerator_visible", lambda: False)
 
 
 TINY = E.Experiment(
@@ -248,14 +251,14 @@ def test_an_arm_seed_cut_off_half_way_resumes_at_its_next_epoch(tmp_path, monkey
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "ci" / "x.json"
-    E._write_atomically(path, {"a": 1})
+    write_atomically(path, {"a": 1})
 
     def broken_dump(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(json, "dump", broken_dump)
     with pytest.raises(KeyboardInterrupt):
-        E._write_atomically(path, {"a": 2})
+        write_atomically(path, {"a": 2})
     assert json.loads(path.read_text()) == {"a": 1}
     assert [p.name for p in path.parent.iterdir()] == ["x.json"]
 
@@ -492,10 +495,10 @@ def test_a_network_with_several_heads_keeps_their_names_and_its_main_history():
     history = {"loss": [3.0], "predictions_loss": [2.0], "predictions_accuracy": [0.4],
                "aux1_predictions_accuracy": [0.3], "val_predictions_accuracy": [0.35],
                "val_predictions_loss": [2.1], "val_loss": [3.1]}
-    assert E._main_history(history) == {"accuracy": [0.4], "loss": [2.0],
+    assert _main_history(history) == {"accuracy": [0.4], "loss": [2.0],
                                         "val_accuracy": [0.35], "val_loss": [2.1]}
     one_head = {"loss": [2.0], "accuracy": [0.4], "val_accuracy": [0.3], "val_loss": [2.2]}
-    assert E._main_history(one_head) == one_head
+    assert _main_history(one_head) == one_head
 
 
 def test_response_std_by_hand():
@@ -730,9 +733,9 @@ def test_provenance_names_the_backend_and_its_accelerator():
 
 
 def test_run_command_takes_seeds():
-    args = E._parser().parse_args(["run", "lenet5", "--profile", "gpu", "--seeds", "0", "2"])
+    args = _parser().parse_args(["run", "lenet5", "--profile", "gpu", "--seeds", "0", "2"])
     assert args.seeds == [0, 2] and args.profile == "gpu"
-    assert E._parser().parse_args(["run", "lenet5"]).seeds is None
+    assert _parser().parse_args(["run", "lenet5"]).seeds is None
 
 
 # --------------------------------------------------------------------------- the gpu profile
@@ -828,7 +831,7 @@ def test_another_profiles_setting_is_stored_apart_and_loads_with_it(tmp_path):
     assert loaded.runs == stored.runs
     with pytest.raises(ValueError, match="stale"):  # not the ci setting's result
         E.load(two, "ci", root=tmp_path)
-    args = E._parser().parse_args(["run", "lenet5", "--profile", "gpu", "--setting", "cpu"])
+    args = _parser().parse_args(["run", "lenet5", "--profile", "gpu", "--setting", "cpu"])
     assert args.setting == "cpu"
 
 

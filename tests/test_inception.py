@@ -1,5 +1,5 @@
-"""GoogLeNet against Table 1 and Section 5 of Szegedy et al. (CVPR 2015), and the Inception v2/v3
-blocks against hand arithmetic. Expected numbers come from Table 1's widths and the layer formulas
+"""GoogLeNet against Table 1 and Section 5 of Szegedy et al. (CVPR 2015); its blocks are tested in
+test_inception_blocks.py. Expected numbers come from Table 1's widths and the layer formulas
 written below, never from the model's own output."""
 
 import math
@@ -287,50 +287,6 @@ def test_keras_round_trip(which, request, tmp_path):
         np.testing.assert_array_equal(a, b)
 
 
-# --------------------------------------------------------------------------- Inception v2 / v3
-def test_factorization_savings_by_hand():
-    c = 64
-    five = g.factorization_savings(c, c, 5, into="3x3")  # 25 C^2 -> 2 * 9 C^2
-    assert (five.before, five.after, five.saved) == (25 * c * c, 18 * c * c, 7 * c * c)
-    assert five.fraction == pytest.approx(0.28)
-    three = g.factorization_savings(c, c, 3)  # 9 C^2 -> 3 C^2 + 3 C^2
-    assert (three.before, three.after) == (9 * c * c, 6 * c * c)
-    assert three.fraction == pytest.approx(1 / 3)
-    seven = g.factorization_savings(c, c, 7)  # 49 C^2 -> 14 C^2
-    assert seven.fraction == pytest.approx(35 / 49)
-    assert g.factorization_savings(c, c, 7, into="3x3").after == 27 * c * c  # three 3x3
-    mixed = g.factorization_savings(16, 32, 3, mid=8, bias=True)
-    assert (mixed.before, mixed.after) == (9 * 16 * 32 + 32, 3 * 16 * 8 + 8 + 3 * 8 * 32 + 32)
-
-
-def test_blocks_against_count_params():
-    # Six different widths, so that a mix-up shows; most kernels have the shapes of `small`'s
-    # module 3a (48 maps in), which spares JAX compiling their initializers again.
-    widths = (16, 24, 32, 4, 12, 8)
-    c_in = 48
-    x = keras.Input((8, 8, c_in))
-    v1 = keras.Model(x, g.inception_module(x, widths, "v1"))
-    v2 = keras.Model(x, g.inception_v2_block(x, widths, "v2"))
-    saved = g.factorization_savings(4, 12, 5, into="3x3", mid=12, bias=True).saved
-    assert v1.count_params() - v2.count_params() == saved
-    assert v1.count_params() == sum(conv(*c) for c in module_convs(c_in, widths))
-    assert tuple(v2.get_layer("v2_double3x3_2").kernel.shape) == (3, 3, 12, 12)
-    assert tuple(v2.output.shape) == (None, 8, 8, 16 + 32 + 12 + 8)
-
-    pair = keras.Model(x, g.factorized_conv(x, 24, 3, "f"))
-    assert pair.count_params() == g.factorization_savings(c_in, 24, 3, bias=True).after
-    assert [tuple(layer.kernel.shape[:2]) for layer in pair.layers[1:]] == [(1, 3), (3, 1)]
-
-    v3 = keras.Model(x, g.factorized_block(x, widths, "v3", n=7))
-    n1, r3, n3, r5, n5, proj = widths
-    expected = (conv(1, c_in, n1) + conv(1, c_in, r3) + conv((1, 7), r3, r3)
-                + conv((7, 1), r3, n3) + conv(1, c_in, r5) + conv((1, 7), r5, r5)
-                + conv((7, 1), r5, r5) + conv((1, 7), r5, r5) + conv((7, 1), r5, n5)
-                + conv(1, c_in, proj))
-    assert v3.count_params() == expected
-    assert tuple(v3.get_layer("v3_double7x7_2_7x1").kernel.shape) == (7, 1, r5, n5)
-
-
 # --------------------------------------------------------------------------- bad arguments
 @pytest.mark.parametrize(
     ("kwargs", "argument"),
@@ -356,94 +312,7 @@ def test_bad_arguments(kwargs, argument):
     with pytest.raises(ValueError, match=argument):
         g.googlenet(**kwargs)
 
-
-def test_bad_block_arguments():
-    x = keras.Input((8, 8, 4))
-    with pytest.raises(ValueError, match="six positive integers"):
-        g.inception_module(x, (1, 2, 3, 4, 5), "m")
-    with pytest.raises(ValueError, match="widths"):
-        g.inception_module(x, (1, 2, 0, 4, 5, 6), "m")
-    with pytest.raises(ValueError, match="name"):
-        g.inception_v2_block(x, (1, 2, 3, 4, 5, 6), "")
-    with pytest.raises(ValueError, match="n"):
-        g.factorized_conv(x, 4, 0, "f")
-    with pytest.raises(ValueError, match="into"):
-        g.factorization_savings(4, 4, 3, into="2x2")
-    with pytest.raises(ValueError, match="odd"):
-        g.factorization_savings(4, 4, 4, into="3x3")
-
-
-# --------------------------------------------------------------------------- Inception-ResNet-A
-def test_inception_resnet_a_parameters_by_hand():
-    """Figure 10 (Inception-ResNet-v1, 256 maps): 1x1 32 | 1x1 32, 3x3 32 | 1x1 32, 3x3 32,
-    3x3 32, concat 96, linear 1x1 back to 256 (with bias). Batch normalization on every
-    convolution but the linear one: no conv bias, 4 numbers per map (2 of them trainable)."""
-    x = keras.Input((35, 35, 256))
-    block = keras.Model(x, g.inception_resnet_a(x, "block35_1"))
-    convs = [(1, 256, 32), (1, 256, 32), (3, 32, 32), (1, 256, 32), (3, 32, 32), (3, 32, 32)]
-    hand = sum(conv(*c, bias=False) + 4 * c[2] for c in convs) + conv(1, 96, 256)
-    assert hand == 77_824
-    assert block.count_params() == hand
-    assert tuple(block.output.shape) == (None, 35, 35, 256)
-    assert block.get_layer("block35_1_concat").output.shape[-1] == 96
-    expand = block.get_layer("block35_1_expand")
-    assert expand.activation is keras.activations.linear and expand.use_bias
-    assert block.get_layer("block35_1_scale").scale == 0.2
-    names = {layer.name for layer in block.layers}
-    assert "block35_1_expand_bn" not in names and "block35_1_3x3_bn" in names
-    # Figure 16 (Inception-ResNet-v2, 384 maps): 32 | 32, 32 | 32, 48, 64, concat 128.
-    x2 = keras.Input((35, 35, 384))
-    v2 = keras.Model(x2, g.inception_resnet_a(x2, "b", widths=g.INCEPTION_RESNET_A["v2"],
-                                              batch_norm=False))
-    convs = [(1, 384, 32), (1, 384, 32), (3, 32, 32), (1, 384, 32), (3, 32, 48), (3, 48, 64)]
-    assert v2.count_params() == sum(conv(*c) for c in convs) + conv(1, 128, 384)
-
-
-def test_inception_resnet_a_adds_the_scaled_residual():
-    """The block computes relu(x + scale * expand(concat)): checked on its own tensors."""
-    x = keras.Input((6, 6, 8))
-    out = g.inception_resnet_a(x, "r", widths=(2, 2, 3, 2, 3, 4), scale=0.1, batch_norm=False)
-    block = keras.Model(x, out)
-    probe = keras.Model(x, [block.get_layer("r_expand").output, out])
-    images = np.random.default_rng(1).normal(size=(2, 6, 6, 8)).astype("float32")
-    residual, result = (keras.ops.convert_to_numpy(t) for t in probe(images))
-    np.testing.assert_allclose(result, np.maximum(images + 0.1 * residual, 0), atol=1e-6)
-    assert np.abs(residual).max() > 0
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"scale": 0}, r"`scale` must be a number in \(0, 1\].*Received: scale=0"),
-        ({"scale": 1.5}, "scale=1.5"),
-        ({"scale": True}, "scale=True"),
-        ({"scale": "0.2"}, "scale='0.2'"),
-        ({"widths": (32, 32, 32)}, "six positive integers"),
-        ({"widths": (32, 32, 32, 32, 0, 32)}, "widths"),
-        ({"bn_momentum": 1}, "bn_momentum"),
-        ({"batch_norm": "yes"}, "batch_norm"),
-    ],
-)
-def test_inception_resnet_a_bad_arguments(kwargs, message):
-    x = keras.Input((8, 8, 16))
-    with pytest.raises(ValueError, match=message):
-        g.inception_resnet_a(x, "r", **kwargs)
-    with pytest.raises(ValueError, match="name"):
-        g.inception_resnet_a(x, "")
-
-
-def test_naive_module_by_hand():
-    """Figure 2(a) on module 3a's input (28x28x192): 1x1, 3x3 and 5x5 convolutions straight on
-    the input (64, 128 and 32 maps, with biases) and the pool passed through, so the output is
-    192 + 64 + 128 + 32 = 416 maps deep."""
-    inputs = keras.Input((28, 28, 192))
-    model = keras.Model(inputs, g.naive_inception_module(inputs, g.INCEPTION["3a"], "naive"))
-    weights = 192 * 64 + 9 * 192 * 128 + 25 * 192 * 32
-    assert model.count_params() == weights + 64 + 128 + 32
-    assert model.output_shape == (None, 28, 28, 416)
-    assert shapes.totals(model).macs == weights * 28 * 28
-
-
+# --------------------------------------------------------------------------- naive modules
 def test_naive_googlenet_grows_from_module_to_module():
     naive = g.googlenet((65, 65, 3), classes=10, width=0.25, lrn=False, modules="naive")
     reduced = g.googlenet((65, 65, 3), classes=10, width=0.25, lrn=False)

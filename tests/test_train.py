@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from classic import train
+from classic.train import backups, checks, profiles, results
 
 TF_ONLY = pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
@@ -27,7 +28,7 @@ def clean_env(monkeypatch, tmp_path):
     for name in ("CLASSIC_PROFILE", "CI", "CLASSIC_BACKUP_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLASSIC_BACKUP_DIR", str(tmp_path / "default-backups"))
-    monkeypatch.setattr(train, "accelerator_visible", lambda: False)
+    monkeypatch.setattr(profiles, "accelerator_visible", lambda: False)
 
 
 def tiny_data(n_train=96, n_val=32, n_test=32, name="tiny"):
@@ -91,7 +92,7 @@ def test_profile_from_classic_profile_beats_ci(monkeypatch):
 
 @pytest.mark.parametrize("value", ["true", "1", "yes"])
 def test_profile_ci_when_ci_is_set(monkeypatch, value):
-    monkeypatch.setattr(train, "accelerator_visible", lambda: True)
+    monkeypatch.setattr(profiles, "accelerator_visible", lambda: True)
     monkeypatch.setenv("CI", value)
     chosen = train.profile()
     assert chosen.name == "ci"
@@ -114,7 +115,7 @@ def test_profile_default_follows_accelerator(monkeypatch):
         "profile cpu: batch 128, all training images "
         "(no accelerator visible; set CLASSIC_PROFILE to override)"
     )
-    monkeypatch.setattr(train, "accelerator_visible", lambda: True)
+    monkeypatch.setattr(profiles, "accelerator_visible", lambda: True)
     gpu = train.profile()
     assert gpu.name == "gpu"
     assert "mixed precision, XLA (an accelerator is visible" in str(gpu)
@@ -155,13 +156,13 @@ def test_backup_root_from_environment(monkeypatch, tmp_path):
 
 def test_backup_root_on_drive(monkeypatch, tmp_path):
     monkeypatch.delenv("CLASSIC_BACKUP_DIR")
-    monkeypatch.setattr(train, "DRIVE_ROOT", tmp_path)
+    monkeypatch.setattr(backups, "DRIVE_ROOT", tmp_path)
     assert train.backup_root() == tmp_path / "classic-cnn" / "backups"
 
 
 def test_backup_root_default_in_home_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("CLASSIC_BACKUP_DIR")
-    monkeypatch.setattr(train, "DRIVE_ROOT", tmp_path / "not-mounted")
+    monkeypatch.setattr(backups, "DRIVE_ROOT", tmp_path / "not-mounted")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert train.backup_root() == tmp_path / ".cache" / "classic-cnn" / "backups"
     assert not (tmp_path / ".cache").exists()  # only a training run creates it
@@ -297,12 +298,12 @@ def test_backup_names_ignore_keras_automatic_names():
 
     first, second, wider = unnamed(), unnamed(), unnamed(5)
     assert first.name != second.name
-    assert train._stable_name(first) == train._stable_name(second) == "sequential"
-    assert train._stable_name(tiny_cnn()) == "tiny_cnn"
-    run = {"epochs": 3}
-    assert train._config_fingerprint(first, run) == train._config_fingerprint(second, run)
-    assert train._config_fingerprint(first, run) != train._config_fingerprint(wider, run)
-    assert train._config_fingerprint(first, run) != train._config_fingerprint(first, {"epochs": 4})
+    assert backups._stable_name(first) == backups._stable_name(second) == "sequential"
+    assert backups._stable_name(tiny_cnn()) == "tiny_cnn"
+    run, fingerprint = {"epochs": 3}, backups._config_fingerprint
+    assert fingerprint(first, run) == fingerprint(second, run)
+    assert fingerprint(first, run) != fingerprint(wider, run)
+    assert fingerprint(first, run) != fingerprint(first, {"epochs": 4})
 
 
 def test_callable_model_is_built_once_and_trained(tmp_path):
@@ -409,8 +410,8 @@ def test_throughput_leaves_out_the_first_epoch(monkeypatch):
     """Epoch 0 takes 5 s (tracing) and is left out; epochs 1 and 2 train for 0.5 s and 9.5 s
     before validation starts: 100 images x 2 epochs / 10 s = 20 images/s."""
     clock = iter([0.0, 5.0, 10.0, 10.5, 10.5, 20.0, 20.5, 30.0])
-    monkeypatch.setattr(train.time, "perf_counter", lambda: next(clock))
-    meter = train._Throughput(images=100)
+    monkeypatch.setattr(results.time, "perf_counter", lambda: next(clock))
+    meter = results._Throughput(images=100)
     assert meter.images_per_second is None
     meter.on_epoch_begin(0)  # 0.0
     meter.on_epoch_end(0)  # 5.0 (no validation)
@@ -422,7 +423,7 @@ def test_throughput_leaves_out_the_first_epoch(monkeypatch):
     meter.on_epoch_end(2)
     assert meter.durations == [5.0, 0.5, 9.5]
     assert meter.images_per_second == pytest.approx(100 * 2 / 10.0)
-    single = train._Throughput(images=30)
+    single = results._Throughput(images=30)
     single.on_epoch_begin(0)  # 20.5
     single.on_epoch_end(0)  # 30.0
     assert single.images_per_second == pytest.approx(30 / 9.5)
@@ -470,12 +471,12 @@ def test_bad_model_and_data():
 
 
 def test_verbose_auto(monkeypatch):
-    assert train._resolve_verbose(0) == 0
+    assert checks._resolve_verbose(0) == 0
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
-    assert train._resolve_verbose("auto") == 1
+    assert checks._resolve_verbose("auto") == 1
     monkeypatch.delitem(sys.modules, "ipykernel")
     monkeypatch.setattr(sys, "stdout", types.SimpleNamespace(isatty=lambda: False))
-    assert train._resolve_verbose("auto") == 2
+    assert checks._resolve_verbose("auto") == 2
 
 
 # --------------------------------------------------------------------------- several outputs

@@ -13,6 +13,7 @@ from IPython.core.formatters import DisplayFormatter
 from matplotlib.figure import Figure
 
 from classic import viz
+from classic.viz import charts, diagrams, plots, summaries
 
 needs_graphviz = pytest.mark.skipif(not viz.graphviz_available(), reason="Graphviz not installed")
 
@@ -36,13 +37,13 @@ def residual_model():
 def recorded_dot_sources(monkeypatch):
     """Record the dot source that diagram() sends to Graphviz."""
     sources = []
-    run_dot = viz._run_dot
+    run_dot = diagrams._run_dot
 
     def recording(program, source, fmt):
         sources.append(source.decode("utf-8"))
         return run_dot(program, source, fmt)
 
-    monkeypatch.setattr(viz, "_run_dot", recording)
+    monkeypatch.setattr(diagrams, "_run_dot", recording)
     return sources
 
 
@@ -141,7 +142,7 @@ def test_diagram_of_a_deep_network_hints_at_one_block(capsys):
 
 def test_diagram_without_graphviz_prints_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(viz, "graphviz_available", lambda: False)
+    monkeypatch.setattr(diagrams, "graphviz_available", lambda: False)
     assert viz.diagram(residual_model()) is None
     out = capsys.readouterr().out
     assert out.count("\n") == 1
@@ -158,14 +159,14 @@ def test_diagram_without_dot_program_prints_one_line(tmp_path, monkeypatch, caps
     assert viz.diagram(residual_model(), block="res_block1") is None
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "apt-get install graphviz" in out
-    monkeypatch.setattr(viz, "_graphviz_ok", False)
+    monkeypatch.setattr(diagrams, "_graphviz_ok", False)
     assert viz.graphviz_available() is False
     assert [p.name for p in tmp_path.iterdir()] == ["empty"]
 
 
 def test_diagram_without_pydot_prints_one_line(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "pydot", None)
-    monkeypatch.setattr(viz, "_graphviz_ok", False)
+    monkeypatch.setattr(diagrams, "_graphviz_ok", False)
     assert viz.graphviz_available() is False
     assert viz.diagram(residual_model()) is None
     out = capsys.readouterr().out
@@ -404,7 +405,7 @@ def test_image_grid_scales_float_rgb_outside_unit_range():
 
 @needs_graphviz
 def test_diagram_hints_when_graphviz_scales_a_block_down(monkeypatch, capsys):
-    monkeypatch.setattr(viz, "GRAPHVIZ_MAX_PIXELS", 100)  # any real diagram exceeds it
+    monkeypatch.setattr(diagrams, "GRAPHVIZ_MAX_PIXELS", 100)  # any real diagram exceeds it
     image = viz.diagram(residual_model(), block="res_block1")
     assert image.data.startswith(b"\x89PNG")
     out = capsys.readouterr().out
@@ -482,3 +483,20 @@ def test_summary_widens_until_nothing_is_cut_short(capsys, monkeypatch):
     assert os.environ["COLUMNS"] == "60"  # restored
     with pytest.raises(ValueError, match="`longest` must be at least"):
         viz.summary(keras.Model(inputs, joined), shortest=100, longest=90)
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def test_the_package_re_exports_every_public_name_of_its_modules():
+    defined = set()
+    # figures and arguments hold the helpers the pictures share, not pictures: not re-exported
+    for module in (charts, diagrams, plots, summaries):
+        for name, value in vars(module).items():
+            if name.startswith("_"):
+                continue
+            if name.isupper() or getattr(value, "__module__", None) == module.__name__:
+                defined.add(name)
+                assert getattr(viz, name) is value, f"{module.__name__}.{name}"
+    assert set(viz.__all__) <= defined
+    assert {"summary", "INSTALL_HINT", "PYDOT_HINT", "GRAPHVIZ_MAX_PIXELS"} <= defined
