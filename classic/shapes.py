@@ -224,10 +224,11 @@ def smallest_input(windows: Sequence[Window]) -> tuple[int, int]:
 
 
 def check_input_size(input_shape, windows: Sequence[Window], model: str) -> None:
-    """Raise ValueError naming the smallest input that works when ``input_shape`` is smaller."""
+    """Raise ValueError naming the smallest input that works when ``input_shape`` is smaller
+    (an open height or width, None, is checked when the network is called)."""
     min_h, min_w = smallest_input(windows)
     h, w = input_shape[0], input_shape[1]
-    if h < min_h or w < min_w:
+    if (h is not None and h < min_h) or (w is not None and w < min_w):
         raise ValueError(
             f"{model} needs an input of at least {min_h}x{min_w} pixels: below that some layer's "
             "output would be empty or smaller than the network's total stride. "

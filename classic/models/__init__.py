@@ -1,4 +1,25 @@
-"""The model zoo: one builder per network, in keras.applications' style, plus a registry."""
+"""The model zoo: one builder per network, in keras.applications' style, plus a registry.
+
+Every builder takes keras.applications' arguments, with their meaning there:
+
+- ``include_top``: the classifier on top (True), or the network up to its last feature maps;
+- ``weights``: None (random), ``"imagenet"`` or the path of keras.applications' file, for the
+  eight networks it publishes weights for (:mod:`classic.models.pretrained`);
+- ``input_tensor``: a Keras tensor to build on (a ``keras.Input``, or a layer's output on one)
+  instead of a new ``keras.Input``; the model's inputs are that tensor's sources;
+- ``input_shape``: (height, width, channels); None is the paper's input. Without the top,
+  height and width may be None (any size) and, without weights, any channel count works; with
+  ``input_tensor`` too, the two must agree;
+- ``pooling``: None, ``"avg"`` or ``"max"`` after the last feature maps, without the top;
+- ``classes`` and ``classifier_activation``: the classifier's size and activation (None gives
+  logits; with ImageNet weights only ``"softmax"`` or None).
+
+One difference: with ``input_shape=None`` and ``include_top=False`` keras.applications opens
+height and width, while the course keeps the paper's input, whose arithmetic its notebooks
+teach; pass ``input_shape=(None, None, 3)`` for open sizes. For the ImageNet weights,
+``classic.models.vgg``, ``.resnet`` and ``.densenet`` hold keras.applications' own
+``preprocess_input`` and ``decode_predictions``.
+"""
 
 from __future__ import annotations
 

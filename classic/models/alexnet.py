@@ -10,9 +10,11 @@ import keras
 from classic import layers as classic_layers
 from classic.models import pretrained
 from classic.models._common import (
+    build_model,
     check_common,
     choice,
     global_pool,
+    network_input,
     output_dtype,
     positive_number,
     scaled,
@@ -91,7 +93,7 @@ def classifier(x, classes, classifier_activation, width, dropout, activation="re
 
 
 def alexnet(
-    input_shape=(227, 227, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -104,6 +106,7 @@ def alexnet(
     activation="relu",
     pool=(3, 2),
     weights=None,
+    input_tensor=None,
 ):
     """AlexNet as published (defaults): five convolutional layers (96@11x11/4, 256@5x5,
     384@3x3, 384@3x3, 256@3x3), ReLU, response normalization after conv1 and conv2, overlapping
@@ -132,8 +135,12 @@ def alexnet(
     ``pool=(3, 2)``: the paper's overlapping 3x3/2 max pooling; ``(2, 2)`` is the
     non-overlapping pooling it compared against (Section 3.4: 0.4 points more top-1 error).
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
+                         default=(227, 227, 3))
     pretrained.check(weights, "alexnet", shape, classes, include_top)  # None only
     pool = tuple(pool) if isinstance(pool, list | tuple) else pool
     choice(pool, "pool", POOLS)
@@ -152,7 +159,7 @@ def alexnet(
     def named(base, tower, towers):
         return base if towers == 1 else f"{base}_tower{tower + 1}"
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     branches = [inputs]  # one tensor per tower
     last = "input"
     for layer in ALEXNET:
@@ -190,7 +197,7 @@ def alexnet(
         x = classifier(x, classes, classifier_activation, width, dropout, activation)
     else:
         x = global_pool(x, pooling)
-    return keras.Model(inputs, x, name="alexnet")
+    return build_model(inputs, x, name="alexnet")
 
 
 def four_layer_cnn(input_shape=(32, 32, 3), classes=10, *, activation="relu", width=1.0):

@@ -38,8 +38,23 @@ import keras
 import numpy as np
 
 from classic.models import pretrained
-from classic.models._common import check_common, choice, global_pool, output_dtype, positive_int
+from classic.models._common import (
+    build_model,
+    check_common,
+    choice,
+    global_pool,
+    network_input,
+    output_dtype,
+    positive_int,
+)
 from classic.shapes import Window, check_input_size
+
+# keras.applications' own functions for the ImageNet weights of DenseNet-121, -169 and -201
+# ('torch' mode: scaled to [0, 1], then ImageNet's mean and standard deviation).
+# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
+# probabilities into (class id, name, score), downloading ImageNet's class index once.
+preprocess_input = keras.applications.densenet.preprocess_input
+decode_predictions = keras.applications.densenet.decode_predictions
 
 # Table 1: layers per dense block (each a 1x1 + 3x3 pair in DenseNet-BC), growth rate k = 32.
 BLOCKS = {
@@ -154,7 +169,7 @@ def _check_blocks(blocks):
 
 def densenet(
     blocks,
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -167,17 +182,18 @@ def densenet(
     bn_momentum=0.99,
     dropout=0.0,
     weights=None,
+    input_tensor=None,
 ):
     """A DenseNet with ``blocks[i]`` dense layers in block i (Table 1's rows, e.g. (6, 12, 24, 16)).
 
-    Defaults are the paper's ImageNet DenseNet-BC (Section 3, Table 1) and keras.applications':
-    growth rate k = 32 (Table 1), bottleneck 1x1 convolutions of 4k maps (Section 3,
-    "Bottleneck layers"), compression θ = 0.5 ("Compression"), a stem of 2k 7x7/2 convolutions
+    Defaults are the paper's ImageNet DenseNet-BC (Section 3, Table 1) and keras.applications': a
+    224x224x3 input, growth rate k = 32 (Table 1), bottleneck 1x1 convolutions of 4k maps (Section
+    3, "Bottleneck layers"), compression θ = 0.5 ("Compression"), a stem of 2k 7x7/2 convolutions
     (``init_channels=None`` means 2k, "Implementation Details"), BN-ReLU-Conv order (Section 3,
     "Composite function"), BatchNormalization epsilon 1.001e-5 and momentum 0.99 (Keras' default,
     as keras.applications; 0.9 suits short runs), no dropout (the paper used 0.2 only on CIFAR and
-    SVHN without augmentation). ``bottleneck=False`` and ``compression=1.0`` give DenseNet-C,
-    -B and plain DenseNet (module docstring). ``include_top=False`` ends after the final BN-ReLU,
+    SVHN without augmentation). ``bottleneck=False`` and ``compression=1.0`` give DenseNet-C, -B
+    and plain DenseNet (module docstring). ``include_top=False`` ends after the final BN-ReLU,
     where ``pooling`` applies.
 
     The model is named after Table 1 for DenseNet-BC at Table 1's block sizes (``densenet121``,
@@ -186,9 +202,12 @@ def densenet(
     for ``densenet121(bottleneck=False, compression=1.0)``: 63 layers deep).
     ``weights="imagenet"`` or the path of keras.applications' file loads its DenseNet121/169/201
     weights (:mod:`classic.models.pretrained`).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
     blocks = _check_blocks(blocks)
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     positive_int(growth_rate, "growth_rate")
     choice(bottleneck, "bottleneck", (True, False))
     init_channels, plan = _checked_plan(
@@ -198,9 +217,10 @@ def densenet(
     name = _model_name(blocks, bottleneck, compression)
     check_input_size(shape, windows(blocks), name)
     pretrained.check(weights, name, shape, classes, include_top, growth_rate=(growth_rate, 32),
-                     init_channels=(init_channels, 2 * growth_rate))
+                     init_channels=(init_channels, 2 * growth_rate),
+                     classifier_activation=classifier_activation)
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
     x = keras.layers.Conv2D(init_channels, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _bn(x, "conv1_bn", bn_momentum)
@@ -209,9 +229,9 @@ def densenet(
     x = keras.layers.MaxPooling2D(3, strides=2, name="pool1")(x)
     x = _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
                         include_top, classes, classifier_activation, pooling)
-    model = keras.Model(inputs, x, name=name)
+    model = build_model(inputs, x, name=name)
     if weights is not None:
-        pretrained.load(model, weights, name, include_top)
+        pretrained.load(model, weights, name, include_top, inputs)
     return model
 
 
@@ -264,7 +284,7 @@ def _model_name(blocks, bottleneck, compression):
 
 def _named(size):
     def builder(
-        input_shape=(224, 224, 3),
+        input_shape=None,
         classes=1000,
         include_top=True,
         pooling=None,
@@ -277,12 +297,13 @@ def _named(size):
         bn_momentum=0.99,
         dropout=0.0,
         weights=None,
+        input_tensor=None,
     ):
         return densenet(
             BLOCKS[size], input_shape, classes, include_top, pooling, classifier_activation,
             growth_rate=growth_rate, bottleneck=bottleneck, compression=compression,
             init_channels=init_channels, bn_momentum=bn_momentum, dropout=dropout,
-            weights=weights,
+            weights=weights, input_tensor=input_tensor,
         )
 
     builder.__name__ = builder.__qualname__ = f"densenet{size}"
@@ -347,7 +368,7 @@ def cifar_layers(depth: int, bottleneck: bool = False) -> int:
 
 def cifar_densenet(
     depth=40,
-    input_shape=(32, 32, 3),
+    input_shape=None,
     classes=10,
     include_top=True,
     pooling=None,
@@ -359,6 +380,8 @@ def cifar_densenet(
     init_channels=None,
     bn_momentum=0.99,
     dropout=0.0,
+    weights=None,
+    input_tensor=None,
 ):
     """The paper's CIFAR/SVHN DenseNet of depth L = ``depth`` (Section 3, "Implementation
     Details"; Table 2).
@@ -371,9 +394,13 @@ def cifar_densenet(
     0.2 without data augmentation) follows every convolution but the first. Names:
     ``cifar_densenet{L}_k{k}`` plus ``_b``, ``_c`` or ``_bc``; layers ``conv1_conv``, then
     ``conv{2,3,4}_block{i}_*`` and transitions ``pool2_*``, ``pool3_*`` as in :func:`densenet`.
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
     n = cifar_layers(depth, bottleneck)
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
+                         default=(32, 32, 3))
     positive_int(growth_rate, "growth_rate")
     blocks = (n,) * CIFAR_BLOCKS
     init_channels, plan = _checked_plan(
@@ -386,14 +413,15 @@ def cifar_densenet(
     variant = {(False, False): "", (True, False): "_b", (False, True): "_c", (True, True): "_bc"}
     name = f"cifar_densenet{depth}_k{growth_rate}{variant[bottleneck, compression < 1]}"
     check_input_size(shape, cifar_windows(), name)
+    pretrained.check(weights, name, shape, classes, include_top)  # None only
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = keras.layers.Conv2D(
         init_channels, 3, padding="same", use_bias=False, name="conv1_conv"
     )(inputs)
     x = _blocks_and_top(x, blocks, plan, growth_rate, bottleneck, bn_momentum, dropout,
                         include_top, classes, classifier_activation, pooling)
-    return keras.Model(inputs, x, name=name)
+    return build_model(inputs, x, name=name)
 
 
 # --------------------------------------------------------------------------- looking inside

@@ -21,10 +21,12 @@ from classic import layers as classic_layers
 from classic import shapes
 from classic.models import pretrained
 from classic.models._common import (
+    build_model,
     check_common,
     choice,
     fraction,
     global_pool,
+    network_input,
     output_dtype,
     positive_number,
     scaled,
@@ -115,7 +117,7 @@ def smallest_input(aux_logits: bool = False) -> tuple[int, int]:
 
 
 def googlenet(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -129,6 +131,7 @@ def googlenet(
     dropout=0.4,
     modules="reduced",
     weights=None,
+    input_tensor=None,
 ):
     """GoogLeNet as in Table 1 and Figure 3 of the paper (defaults), as a functional Keras model.
 
@@ -168,8 +171,11 @@ def googlenet(
 
     The smallest input is 32x32 (the total stride; every map pads "same"), 65x65 with
     ``aux_logits``. ``include_top=False`` ends at ``inception_5b_concat`` (then ``pooling``).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     pretrained.check(weights, "googlenet", shape, classes, include_top)  # None only
     choice(aux_logits, "aux_logits", (True, False))
     _bn_options(batch_norm, bn_momentum)
@@ -198,7 +204,7 @@ def googlenet(
             3, strides=2, padding="same", name=f"pool{number}_3x3_s2"
         )(x)
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = conv_block(inputs, scaled(STEM["conv1"], width), 7, "conv1_7x7_s2", strides=2, **bn)
     x = pool(x, 1)
     if lrn:
@@ -224,13 +230,13 @@ def googlenet(
                 )
 
     if not include_top:
-        return keras.Model(inputs, global_pool(x, pooling), name=name)
+        return build_model(inputs, global_pool(x, pooling), name=name)
     x = keras.layers.GlobalAveragePooling2D(name="pool5_global_avg")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions",
                            dtype=output_dtype())(x)
-    return keras.Model(inputs, [x, *aux_outputs] if aux_logits else x, name=name)
+    return build_model(inputs, [x, *aux_outputs] if aux_logits else x, name=name)
 
 
 # --------------------------------------------------------------------------- Table 1 regenerated

@@ -7,7 +7,14 @@ import keras
 
 from classic import layers as classic_layers
 from classic.models import pretrained
-from classic.models._common import check_common, choice, global_pool, output_dtype
+from classic.models._common import (
+    build_model,
+    check_common,
+    choice,
+    global_pool,
+    network_input,
+    output_dtype,
+)
 from classic.shapes import Window, check_input_size
 
 # Table I: the S2 maps each C3 map sees. Six see 3 contiguous maps, six see 4 contiguous,
@@ -27,7 +34,7 @@ HEADS = ("dense", "rbf")
 
 
 def lenet5(
-    input_shape=(32, 32, 1),
+    input_shape=None,
     classes=10,
     include_top=True,
     pooling=None,
@@ -37,6 +44,7 @@ def lenet5(
     c3_table=None,
     head="dense",
     weights=None,
+    input_tensor=None,
 ):
     """LeNet-5 as published (defaults): 32x32x1 input scaled to [-0.1, 1.175], C1 6@5x5,
     S2 trainable subsampling, C3 16@5x5 on Table I's sparse connections, S4, C5 120@5x5, F6 84,
@@ -46,8 +54,12 @@ def lenet5(
     C1 to F6 hold the paper's 60,000 trainable parameters. ``variant="modern"`` swaps in ReLU,
     max pooling and a fully connected C3. ``c3_table`` defaults to True for the paper, False for
     the modern variant. ``include_top=False`` ends at C5 (then ``pooling`` applies).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
+                         default=(32, 32, 1))
     pretrained.check(weights, "lenet5", shape, classes, include_top)  # None only
     choice(variant, "variant", VARIANTS)
     choice(head, "head", HEADS)
@@ -64,7 +76,7 @@ def lenet5(
             return classic_layers.Subsampling(2, activation=act, name=name)
         return keras.layers.MaxPooling2D(2, name=name)
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = inputs
     if paper:
         # Section II.B: white background -0.1, black ink 1.175, so the input has a mean near 0 and
@@ -90,4 +102,4 @@ def lenet5(
                                    dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
-    return keras.Model(inputs, x, name="lenet5" if paper else "lenet5_modern")
+    return build_model(inputs, x, name="lenet5" if paper else "lenet5_modern")

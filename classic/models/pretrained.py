@@ -6,6 +6,10 @@ weights for; the file is read by keras.applications' own loader into its network
 layer's weights are then copied into the course's model **by layer name**. The course's
 builders use keras.applications' names for these networks, so the two sets of names must agree
 exactly: a layer missing on either side is an error, not a silent skip.
+
+The images go in as the weights expect them: ``classic.models.vgg``, ``classic.models.resnet``
+and ``classic.models.densenet`` hold keras.applications' own ``preprocess_input`` (RGB images,
+values in [0, 255]) and ``decode_predictions`` (class id, name, score) for their networks.
 """
 
 from __future__ import annotations
@@ -43,11 +47,13 @@ def weights_url(name: str, include_top: bool = True) -> str:
     return f"{_BASE}{folder}/{name}_weights_tf_dim_ordering_tf_kernels{top}.h5"
 
 
-def check(weights, name, input_shape, classes, include_top, **options) -> None:
+def check(weights, name, input_shape, classes, include_top, *, classifier_activation="softmax",
+          **options) -> None:
     """Refuse, before anything is built, a ``weights`` the network ``name`` cannot take.
 
     ``options`` maps each builder argument that changes the weights' shapes or names to
-    ``(value, the value the published weights need)``, e.g. ``width=(width, 1.0)``.
+    ``(value, the value the published weights need)``, e.g. ``width=(width, 1.0)``. As in
+    keras.applications, a classifier with ImageNet weights ends in a softmax or in none (logits).
     """
     if weights is None:
         return
@@ -81,6 +87,12 @@ def check(weights, name, input_shape, classes, include_top, **options) -> None:
             "`classes`: with include_top=True the ImageNet weights give 1000 classes; use "
             f"include_top=False for another head. Received: classes={classes!r}"
         )
+    if include_top and classifier_activation not in ("softmax", None):
+        raise ValueError(
+            "`classifier_activation`: with pretrained weights and include_top=True it must be "
+            "'softmax' or None (logits), as in keras.applications. "
+            f"Received: classifier_activation={classifier_activation!r}"
+        )
     if weights == "imagenet" and include_top and tuple(input_shape) != (224, 224, 3):
         raise ValueError(
             "`input_shape`: with include_top=True the ImageNet weights need 224x224x3 images "
@@ -89,14 +101,17 @@ def check(weights, name, input_shape, classes, include_top, **options) -> None:
         )
 
 
-def load(model, weights, name, include_top) -> keras.Model:
-    """Copy keras.applications' ``weights`` for ``name`` into ``model``, layer by layer name."""
+def load(model, weights, name, include_top, start) -> keras.Model:
+    """Copy keras.applications' ``weights`` for ``name`` into ``model``, layer by layer name.
+
+    ``start`` is the tensor the network begins at: the model's input, or a given
+    ``input_tensor`` (the layers in front of it are the user's, and keep their weights)."""
     builder = getattr(keras.applications, PUBLISHED[name])
     try:
         reference = builder(
             include_top=include_top,
             weights=os.fspath(weights),
-            input_shape=tuple(model.input_shape[1:]),
+            input_shape=tuple(start.shape[1:]),
         )
     except Exception as err:  # get_file raises a bare Exception when a download fails
         if weights != "imagenet":
@@ -107,7 +122,11 @@ def load(model, weights, name, include_top) -> keras.Model:
             f"downloaded ({err}). On a machine with network, download {url}, bring the file "
             f"here and pass its path: {name}(weights='/path/to/{url.rsplit('/', 1)[-1]}')."
         ) from err
-    ours = {layer.name: layer for layer in model.layers if layer.weights}
+    sources = keras.utils.get_source_inputs(start)
+    in_front = set() if any(start is s for s in sources) else {
+        layer.name for layer in keras.Model(sources, start).layers}
+    ours = {layer.name: layer for layer in model.layers
+            if layer.weights and layer.name not in in_front}
     theirs = {layer.name: layer for layer in reference.layers if layer.weights}
     if set(ours) != set(theirs):
         missing, extra = sorted(set(theirs) - set(ours)), sorted(set(ours) - set(theirs))

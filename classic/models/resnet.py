@@ -12,14 +12,23 @@ import keras
 
 from classic.models import pretrained
 from classic.models._common import (
+    build_model,
     check_common,
     choice,
     global_pool,
+    network_input,
     output_dtype,
     positive_number,
     scaled,
 )
 from classic.shapes import Window, check_input_size
+
+# keras.applications' own functions for the ImageNet weights of ResNet-50, -101 and -152
+# ('caffe' mode: RGB to BGR, ImageNet's mean subtracted).
+# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
+# probabilities into (class id, name, score), downloading ImageNet's class index once.
+preprocess_input = keras.applications.resnet.preprocess_input
+decode_predictions = keras.applications.resnet.decode_predictions
 
 # Table 1 of the paper: which block each network stacks and how many of them each stage
 # (conv2_x, conv3_x, conv4_x, conv5_x) holds. Depth = layers per block * blocks + conv1 + fc.
@@ -185,7 +194,7 @@ def _check_zero_padding(depth, width):
 # --------------------------------------------------------------------------- builders
 def resnet(
     depth,
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -196,6 +205,7 @@ def resnet(
     bn_momentum=0.99,
     shortcut="B",
     weights=None,
+    input_tensor=None,
 ):
     """ResNet-``depth`` (18, 34, 50, 101 or 152) from Table 1 of the paper.
 
@@ -211,8 +221,11 @@ def resnet(
     ``include_top=False`` ends at conv5_x (then ``pooling`` applies). The smallest input is
     32x32, the network's total stride. ``weights="imagenet"`` or the path of keras.applications'
     file loads its ResNet50/101/152 weights (:mod:`classic.models.pretrained`).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     choice(depth, "depth", tuple(STAGES))
     choice(variant, "variant", VARIANTS)
     choice(shortcut, "shortcut", SHORTCUTS)
@@ -223,10 +236,11 @@ def resnet(
     name = f"resnet{depth}"
     check_input_size(shape, windows(depth, variant), name)
     pretrained.check(weights, name, shape, classes, include_top, variant=(variant, "v1"),
-                     width=(width, 1.0), shortcut=(shortcut, "B"))
+                     width=(width, 1.0), shortcut=(shortcut, "B"),
+                     classifier_activation=classifier_activation)
 
     use_bias = variant == "v1"
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = keras.layers.ZeroPadding2D(3, name="conv1_pad")(inputs)
     x = keras.layers.Conv2D(
         scaled(64, width), 7, strides=2, use_bias=use_bias, name="conv1_conv"
@@ -246,15 +260,15 @@ def resnet(
         name += "_" + variant.replace(".", "_")
     if shortcut != "B":
         name += f"_shortcut_{shortcut}"
-    model = keras.Model(inputs, x, name=name)
+    model = build_model(inputs, x, name=name)
     if weights is not None:
-        pretrained.load(model, weights, name, include_top)
+        pretrained.load(model, weights, name, include_top, inputs)
     return model
 
 
 def _builder(depth):
     def build(
-        input_shape=(224, 224, 3),
+        input_shape=None,
         classes=1000,
         include_top=True,
         pooling=None,
@@ -265,11 +279,12 @@ def _builder(depth):
         bn_momentum=0.99,
         shortcut="B",
         weights=None,
+        input_tensor=None,
     ):
         return resnet(
             depth, input_shape, classes, include_top, pooling, classifier_activation,
             variant=variant, width=width, bn_momentum=bn_momentum, shortcut=shortcut,
-            weights=weights,
+            weights=weights, input_tensor=input_tensor,
         )
 
     block, blocks = STAGES[depth]
@@ -324,7 +339,7 @@ def _cifar_blocks(depth):
 
 def cifar_resnet(
     depth=20,
-    input_shape=(32, 32, 3),
+    input_shape=None,
     classes=10,
     include_top=True,
     pooling=None,
@@ -334,6 +349,8 @@ def cifar_resnet(
     shortcut="A",
     width=1.0,
     bn_momentum=0.99,
+    weights=None,
+    input_tensor=None,
 ):
     """The paper's CIFAR-10 network of ``depth`` = 6n+2 layers (Section 4.2), with option A
     shortcuts, or its plain counterpart (``residual=False``: the same layers, no shortcuts).
@@ -347,9 +364,13 @@ def cifar_resnet(
     ``bn_momentum=0.99`` is Keras' default (0.9 suits short CPU runs). Names:
     ``cifar_resnet{depth}`` or ``cifar_plain{depth}``; layers ``conv1_*`` then
     ``conv{2,3,4}_block{i}_*``.
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
     n = _cifar_blocks(depth)
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
+                         default=(32, 32, 3))
     choice(residual, "residual", (True, False))
     choice(shortcut, "shortcut", ("A", "B", "C"))
     positive_number(width, "width")
@@ -366,8 +387,9 @@ def cifar_resnet(
     if residual and shortcut != "A":
         name += f"_{shortcut.lower()}"
     check_input_size(shape, cifar_windows(), name)
+    pretrained.check(weights, name, shape, classes, include_top)  # None only
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = keras.layers.Conv2D(channels[0], 3, padding="same", use_bias=False, name="conv1_conv")(
         inputs)
     x = _bn(x, "conv1_bn", bn_momentum)
@@ -388,4 +410,4 @@ def cifar_resnet(
                                dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
-    return keras.Model(inputs, x, name=name)
+    return build_model(inputs, x, name=name)

@@ -8,15 +8,24 @@ import keras
 from classic import layers as classic_layers
 from classic.models import pretrained
 from classic.models._common import (
+    build_model,
     check_common,
     choice,
     fraction,
     global_pool,
+    network_input,
     output_dtype,
     positive_number,
     scaled,
 )
 from classic.shapes import Window, check_input_size
+
+# keras.applications' own functions for VGG-16's and VGG-19's ImageNet weights ('caffe' mode:
+# RGB to BGR, ImageNet's mean subtracted; keras.applications.vgg19's do the same).
+# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
+# probabilities into (class id, name, score), downloading ImageNet's class index once.
+preprocess_input = keras.applications.vgg16.preprocess_input
+decode_predictions = keras.applications.vgg16.decode_predictions
 
 # Table 1, one row per configuration, one list per stage (each stage ends in a 2x2/2 max pool).
 # An int is "conv3-<width>" (3x3, stride 1, padding 1, ReLU), a pair (width, 1) is C's
@@ -62,7 +71,7 @@ def windows(config: str) -> tuple[Window, ...]:
 
 def vgg(
     config="D",
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -74,6 +83,7 @@ def vgg(
     dropout=0.5,
     kernel_initializer="glorot_uniform",
     weights=None,
+    input_tensor=None,
 ):
     """A VGG configuration of Table 1 (``config`` one of A, A-LRN, B, C, D, E; D is VGG-16).
 
@@ -106,9 +116,12 @@ def vgg(
     or the path of keras.applications' file loads them into D and E
     (:mod:`classic.models.pretrained`). The smallest input is 32x32: five 2x2/2 pools.
     ``include_top=False`` ends at ``block5_pool`` (then ``pooling``).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
     choice(config, "config", tuple(CONFIGS))
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     positive_number(width, "width")
     choice(batch_norm, "batch_norm", (True, False))
     fraction(bn_momentum, "bn_momentum")
@@ -117,9 +130,10 @@ def vgg(
     name = MODEL_NAMES[config] + ("_bn" if batch_norm else "")
     check_input_size(shape, windows(config), name)
     pretrained.check(weights, MODEL_NAMES[config], shape, classes, include_top,
-                     width=(width, 1.0), batch_norm=(batch_norm, False))
+                     width=(width, 1.0), batch_norm=(batch_norm, False),
+                     classifier_activation=classifier_activation)
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = inputs
     for b, stage in enumerate(CONFIGS[config], start=1):
         n = 0
@@ -154,14 +168,14 @@ def vgg(
                                dtype=output_dtype())(x)
     else:
         x = global_pool(x, pooling)
-    model = keras.Model(inputs, x, name=name)
+    model = build_model(inputs, x, name=name)
     if weights is not None:
-        pretrained.load(model, weights, MODEL_NAMES[config], include_top)
+        pretrained.load(model, weights, MODEL_NAMES[config], include_top, inputs)
     return model
 
 
 def vgg11(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -172,15 +186,16 @@ def vgg11(
     bn_momentum=0.99,
     dropout=0.5,
     weights=None,
+    input_tensor=None,
 ):
     """VGG-11, configuration A of Table 1; :func:`vgg` gives each default's source."""
     return vgg("A", input_shape, classes, include_top, pooling, classifier_activation,
                width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
-               weights=weights)
+               weights=weights, input_tensor=input_tensor)
 
 
 def vgg13(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -191,15 +206,16 @@ def vgg13(
     bn_momentum=0.99,
     dropout=0.5,
     weights=None,
+    input_tensor=None,
 ):
     """VGG-13, configuration B of Table 1; :func:`vgg` gives each default's source."""
     return vgg("B", input_shape, classes, include_top, pooling, classifier_activation,
                width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
-               weights=weights)
+               weights=weights, input_tensor=input_tensor)
 
 
 def vgg16(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -210,15 +226,16 @@ def vgg16(
     bn_momentum=0.99,
     dropout=0.5,
     weights=None,
+    input_tensor=None,
 ):
     """VGG-16, configuration D of Table 1; :func:`vgg` gives each default's source."""
     return vgg("D", input_shape, classes, include_top, pooling, classifier_activation,
                width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
-               weights=weights)
+               weights=weights, input_tensor=input_tensor)
 
 
 def vgg19(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -229,8 +246,9 @@ def vgg19(
     bn_momentum=0.99,
     dropout=0.5,
     weights=None,
+    input_tensor=None,
 ):
     """VGG-19, configuration E of Table 1; :func:`vgg` gives each default's source."""
     return vgg("E", input_shape, classes, include_top, pooling, classifier_activation,
                width=width, batch_norm=batch_norm, bn_momentum=bn_momentum, dropout=dropout,
-               weights=weights)
+               weights=weights, input_tensor=input_tensor)

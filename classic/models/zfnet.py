@@ -9,7 +9,15 @@ import keras
 
 from classic import layers as classic_layers
 from classic.models import pretrained
-from classic.models._common import check_common, choice, global_pool, positive_number, scaled
+from classic.models._common import (
+    build_model,
+    check_common,
+    choice,
+    global_pool,
+    network_input,
+    positive_number,
+    scaled,
+)
 from classic.models.alexnet import check_dropout, classifier
 from classic.shapes import Window, check_input_size
 
@@ -61,7 +69,7 @@ WINDOWS = tuple(
 
 
 def zfnet(
-    input_shape=(224, 224, 3),
+    input_shape=None,
     classes=1000,
     include_top=True,
     pooling=None,
@@ -71,6 +79,7 @@ def zfnet(
     width=1.0,
     dropout=0.5,
     weights=None,
+    input_tensor=None,
 ):
     """ZF-Net as published (defaults, Figure 3): AlexNet with conv1 96@7x7/2 (AlexNet's was
     11x11/4), conv2 256@5x5/2, conv3 384, conv4 384 and conv5 256 @3x3, all in one dense tower,
@@ -86,15 +95,18 @@ def zfnet(
     (1.0: the paper's). ``dropout=0.5`` is the paper's rate in fc6 and fc7 (0 leaves the layers
     out). Not included: the paper's renormalization of filters whose RMS exceeds 0.1.
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
+    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
+    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
+    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
     """
-    shape = check_common(input_shape, classes, include_top, pooling)
+    shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     pretrained.check(weights, "zfnet", shape, classes, include_top)  # None only
     choice(lrn, "lrn", (True, False))
     positive_number(width, "width")
     check_dropout(dropout)
     check_input_size(shape, WINDOWS, "zfnet")
 
-    inputs = keras.Input(shape, name="input")
+    inputs = network_input(shape, input_tensor)
     x = inputs
     for layer in ZFNET:
         number = layer.name.removeprefix("conv")
@@ -126,4 +138,4 @@ def zfnet(
         x = classifier(x, classes, classifier_activation, width, dropout)
     else:
         x = global_pool(x, pooling)
-    return keras.Model(inputs, x, name="zfnet")
+    return build_model(inputs, x, name="zfnet")
