@@ -114,7 +114,10 @@ def test_input_tensor_after_a_strided_convolution(name):
 @pytest.mark.parametrize("name", list(EIGHT))
 def test_pooling_max_with_the_default_input(name):
     model = classic.models.build(name, include_top=False, pooling="max")
-    assert model.input_shape == (None, 224, 224, 3)  # the paper's input, keras.applications'
+    # the paper's input: keras.applications opens height and width here instead (documented)
+    assert model.input_shape == (None, 224, 224, 3)
+    assert EIGHT[name][0](weights=None, include_top=False, pooling="max").input_shape == (
+        None, None, None, 3)
     assert model.output_shape == (None, EIGHT[name][1])
     assert isinstance(model.layers[-1], keras.layers.GlobalMaxPooling2D)
 
@@ -140,6 +143,9 @@ def test_a_top_needs_a_fixed_size():
         classic.models.resnet50(input_shape=(None, None, 3))
     with pytest.raises(ValueError, match="input_shape.*include_top=True.*fixed"):
         classic.models.vgg16(input_shape=(224, None, 3))
+    # the open size came from the tensor: the message names the tensor's shape
+    with pytest.raises(ValueError, match=r"`input_tensor`.*input_tensor.shape=\(None, None, None"):
+        classic.models.resnet18(input_tensor=keras.Input((None, None, 3)))
 
 
 def test_a_fixed_size_is_still_checked_against_the_smallest_input():
@@ -195,8 +201,14 @@ def test_the_course_builders_take_the_same_arguments(name):
     assert on_tensor.inputs[0] is images and on_tensor.output_shape == (None, channels)
     with pytest.raises(ValueError, match="input_shape.*include_top=True"):
         build(input_shape=(None, None, native))
-    with pytest.raises(ValueError, match="weights"):
-        build(weights="imagenet")  # no published weights
+    with pytest.raises(ValueError, match="input_shape.*input_tensor"):
+        build(include_top=False, input_tensor=halved, input_shape=(2 * size, 2 * size, native))
+    with pytest.raises(ValueError, match="`weights`: .* has no published ImageNet weights"):
+        build(weights="imagenet")
+    logits = build(input_shape=(size, size, native), classes=5, classifier_activation=None)
+    assert logits.output_shape == (None, 5)
+    scores = keras.ops.convert_to_numpy(logits(_images(2, size, size, native)))
+    assert not np.allclose(scores.sum(axis=1), 1)  # logits, not probabilities
 
 
 @pytest.mark.parametrize("name", ["lenet5", "alexnet", "cifar_densenet40"])

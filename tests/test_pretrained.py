@@ -53,6 +53,23 @@ def test_vgg16_with_top_equals_keras_applications(tmp_path):
 
 
 @pytest.mark.slow
+def test_weights_load_behind_an_input_tensor(tmp_path):
+    # the user's own layer (with weights of its own) in front: it keeps them, VGG-16 gets its
+    ref = perturbed(keras.applications.VGG16(weights=None, include_top=False,
+                                             input_shape=(32, 32, 3)))
+    inputs = keras.Input((32, 32, 3))
+    front = keras.layers.Conv2D(3, 1, name="front")
+    ours = classic.models.vgg16(include_top=False, input_tensor=front(inputs),
+                                weights=saved(ref, tmp_path))
+    before = front.get_weights()
+    x = images(32)
+    expected = ref(front(x))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)),
+                               keras.ops.convert_to_numpy(expected), rtol=1e-4, atol=1e-4)
+    assert all(np.array_equal(a, b) for a, b in zip(front.get_weights(), before, strict=True))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name, reference", [
     ("resnet50", keras.applications.ResNet50),
     ("densenet121", keras.applications.DenseNet121),

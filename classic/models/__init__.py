@@ -14,11 +14,13 @@ Every builder takes keras.applications' arguments, with their meaning there:
 - ``classes`` and ``classifier_activation``: the classifier's size and activation (None gives
   logits; with ImageNet weights only ``"softmax"`` or None).
 
-One difference: with ``input_shape=None`` and ``include_top=False`` keras.applications opens
-height and width, while the course keeps the paper's input, whose arithmetic its notebooks
-teach; pass ``input_shape=(None, None, 3)`` for open sizes. For the ImageNet weights,
-``classic.models.vgg``, ``.resnet`` and ``.densenet`` hold keras.applications' own
-``preprocess_input`` and ``decode_predictions``.
+Three differences, all in the defaults and the order: ``weights=None`` gives random weights
+(keras.applications' default is ``"imagenet"``: pass it); ``input_shape=None`` without the top
+keeps the paper's input, whose arithmetic the notebooks teach, where keras.applications opens
+height and width (pass ``input_shape=(None, None, 3)``); and ``input_shape`` comes first, so
+give the arguments by keyword. For the ImageNet weights, ``classic.models.vgg``, ``.resnet``
+and ``.densenet`` hold keras.applications' own ``preprocess_input`` and
+``decode_predictions``.
 """
 
 from __future__ import annotations

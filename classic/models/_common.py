@@ -93,10 +93,14 @@ def check_common(input_shape, classes, include_top, pooling, *, input_tensor=Non
     choice(include_top, "include_top", (True, False))
     choice(pooling, "pooling", POOLINGS)
     if include_top and None in shape[:2]:
+        if input_tensor is not None:
+            argument, given = "input_tensor", f"input_tensor.shape={tuple(input_tensor.shape)}"
+        else:
+            argument, given = "input_shape", f"input_shape={shape!r}"
         raise ValueError(
-            "`input_shape`: with include_top=True give a fixed height and width, as "
+            f"`{argument}`: with include_top=True give a fixed height and width, as "
             "keras.applications asks (the classifier is built for one input size); open sizes "
-            f"(None) work with include_top=False. Received: input_shape={shape!r}"
+            f"(None) work with include_top=False. Received: {given}"
         )
     return shape
 

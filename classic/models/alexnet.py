@@ -137,7 +137,10 @@ def alexnet(
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
                          default=(227, 227, 3))

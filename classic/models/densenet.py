@@ -204,7 +204,12 @@ def densenet(
     weights (:mod:`classic.models.pretrained`).
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
+    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
+    images and read the predictions. See :mod:`classic.models`.
     """
     blocks = _check_blocks(blocks)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
@@ -396,7 +401,10 @@ def cifar_densenet(
     ``conv{2,3,4}_block{i}_*`` and transitions ``pool2_*``, ``pool3_*`` as in :func:`densenet`.
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
     """
     n = cifar_layers(depth, bottleneck)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,

@@ -5,7 +5,8 @@ path to one of keras.applications' weight files works for the eight networks it 
 weights for; the file is read by keras.applications' own loader into its network, and every
 layer's weights are then copied into the course's model **by layer name**. The course's
 builders use keras.applications' names for these networks, so the two sets of names must agree
-exactly: a layer missing on either side is an error, not a silent skip.
+exactly: a layer missing on either side is an error, not a silent skip (the only layers left
+out are those a user put in front of the network with ``input_tensor=``: they keep their own).
 
 The images go in as the weights expect them: ``classic.models.vgg``, ``classic.models.resnet``
 and ``classic.models.densenet`` hold keras.applications' own ``preprocess_input`` (RGB images,

@@ -223,7 +223,12 @@ def resnet(
     file loads its ResNet50/101/152 weights (:mod:`classic.models.pretrained`).
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
+    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
+    images and read the predictions. See :mod:`classic.models`.
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     choice(depth, "depth", tuple(STAGES))
@@ -366,7 +371,10 @@ def cifar_resnet(
     ``conv{2,3,4}_block{i}_*``.
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
     """
     n = _cifar_blocks(depth)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,

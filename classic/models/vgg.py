@@ -118,7 +118,12 @@ def vgg(
     ``include_top=False`` ends at ``block5_pool`` (then ``pooling``).
     keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
     ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there; ``input_shape=None`` is the default above. See :mod:`classic.models`.
+    there, given by keyword (the order differs), with two other defaults: ``weights=None``
+    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
+    the input above even without the top (keras.applications then opens height and width;
+    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
+    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
+    images and read the predictions. See :mod:`classic.models`.
     """
     choice(config, "config", tuple(CONFIGS))
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
