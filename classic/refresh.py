@@ -62,7 +62,7 @@ def execute(path: Path, profile: str = "cpu", data_dir: str | None = None,
     return seconds
 
 
-def main(argv=None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m classic.refresh",
         description="Execute notebooks top to bottom in a fresh kernel and store their outputs.",
@@ -72,6 +72,11 @@ def main(argv=None) -> int:
                         help="training profile for the run (stored outputs use cpu)")
     parser.add_argument("--data-dir", default=os.environ.get("CLASSIC_DATA_DIR"),
                         help="folder of .npz data set copies (default: $CLASSIC_DATA_DIR)")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     for path in args.notebooks:
         if not path.is_file():

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import classic.budget as B
+import classic.budget
 import classic.experiments as E
+import classic.experiments.budget as B
 import classic.shapes
 from classic.experiments.build import builder_of
 
@@ -57,9 +58,9 @@ def test_a_notebooks_gpu_run_takes_about_ten_minutes_on_a_t4(notebook):
     assert 3 * 60 <= seconds <= 12.5 * 60, f"{notebook}: {seconds / 60:.1f} minutes"
 
 
-def test_the_readme_shows_the_computed_gpu_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert B.gpu_table().markdown() in readme
+def test_the_gpu_page_shows_the_computed_gpu_table():
+    page = (ROOT / "docs" / "gpu.md").read_text(encoding="utf-8")
+    assert B.gpu_table().markdown() in page
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -96,3 +97,8 @@ def test_without_the_checkouts_measurements_the_setup_line_says_so(monkeypatch, 
         assert "no estimate here" in B.expected_time("06", "gpu")
     finally:
         B.h200_throughput.cache_clear()
+
+
+def test_classic_budget_is_the_notebooks_short_name_for_the_module():
+    for name in classic.budget.__all__:
+        assert getattr(classic.budget, name) is getattr(B, name), name

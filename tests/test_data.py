@@ -395,14 +395,19 @@ def test_load_for_ci_uses_the_offline_set(monkeypatch):
         assert ds.name == "digits"
 
 
-def test_load_for_falls_back_with_a_printed_line(monkeypatch, capsys):
+def test_load_for_falls_back_with_a_printed_line_said_once(monkeypatch, capsys):
     monkeypatch.setattr(downloads, "_reachable", lambda host, **kwargs: False)
+    monkeypatch.setattr(loading, "_SAID", set())
     ds = data.load_for("cpu", "cifar10", image_size=32, fit="resize", channels=3, limit=30)
     assert ds.name == "digits" and ds.input_shape == (32, 32, 3)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("cifar10 is unavailable: no local copy (CLASSIC_DATA_DIR is not")
-    assert lines[0].endswith("; falling back to the offline set digits.")
+    assert lines[0].startswith("cifar10 is unavailable (no local copy (CLASSIC_DATA_DIR is not")
+    assert lines[0].endswith("): training here uses the offline set, digits, instead.")
     assert lines[1].startswith("digits: 27 train / 3 validation / 360 test images, 32x32x3")
+    # a second load in the same process (the live run) does not say it again
+    data.load_for("cpu", "cifar10", image_size=32, fit="resize", channels=3, limit=30,
+                  verbose=False)
+    assert capsys.readouterr().out == ""
 
 
 def test_load_for_uses_the_real_set_when_it_is_there(tmp_path):

@@ -434,24 +434,62 @@ def test_an_arm_starts_from_its_donor():
     assert "block1_conv1, fc1 start from 'A'" in str(vgg.table("ci"))
 
 
-def test_a_live_run_without_its_data_falls_back_to_the_offline_setting(monkeypatch, capsys):
-    two_profiles = dataclasses.replace(
-        TINY, settings={**TINY.settings, "cpu": dataclasses.replace(
-            TINY.settings["ci"], data="mnist", limit=8_000)},
-    )
+def _without(unavailable, monkeypatch):
+    """classic.data.load with the data set ``unavailable`` gone (no copy, no network), and
+    nothing said about it yet in this process."""
     real_load = classic.data.load
 
     def offline(name, **kwargs):
-        if name == "mnist":
-            raise classic.data.DatasetUnavailable("no copy", name="mnist", reason="offline")
+        if name == unavailable:
+            raise classic.data.DatasetUnavailable("no copy", name=name, reason="offline")
         return real_load(name, **kwargs)
 
     monkeypatch.setattr(classic.data, "load", offline)
+    monkeypatch.setattr(classic.data.loading, "_SAID", set())
+
+
+def test_a_live_run_without_its_data_falls_back_to_the_offline_setting(monkeypatch, capsys):
+    two_profiles = dataclasses.replace(
+        TINY, settings={**TINY.settings, "cpu": dataclasses.replace(
+            TINY.settings["ci"], data="mnist", limit=300)},
+    )
+    _without("mnist", monkeypatch)
     live = E.run(two_profiles, "cpu", seeds=[0], arms=["paper"], verbose=False)
-    assert "mnist is unavailable (offline); this run uses the ci setting" in capsys.readouterr().out
-    assert live.runs["paper"]["0"]["steps"] == [3, 6]  # the ci setting's 90 images, batch 32
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("mnist is unavailable (offline): training here uses the offline set, "
+                      "digits, instead.")
+    assert out[1].startswith("trained lenet5 on digits for 1 epoch (profile cpu)")
+    assert sum("unavailable" in line for line in out) == 1
+    assert live.trained_setting == "offline"
+    # the cpu budget, 2 epochs of 270 images in batches of 32 = 18 steps, on digits' 1,293
+    # training images: ceil(1,293 / 32) = 41 steps an epoch, so one epoch covers it
+    assert live.runs["paper"]["0"]["steps"] == [41]
     with pytest.raises(classic.data.DatasetUnavailable):  # reference runs never fall back
         E.run(two_profiles, "cpu", seeds=[0], save=True, root="unused", verbose=False)
+
+
+@pytest.mark.slow
+def test_offline_a_live_run_learns_on_digits_at_the_cpu_budget_and_says_so_once(
+        monkeypatch, capsys):
+    _without("mnist", monkeypatch)
+    lenet = E.get("lenet5")
+    arm = lenet.arms[0].name
+    data = classic.data.load_for("cpu", "mnist", image_size=32)  # the notebook's data cell
+    assert data.name == "digits"
+    live = E.run(lenet, "cpu", seeds=[5], arms=[arm])
+    out = capsys.readouterr().out.splitlines()
+    assert sum("mnist is unavailable" in line for line in out) == 1  # the data cell's line only
+    offline = lenet.setting("offline")
+    assert offline.steps >= lenet.setting("cpu").steps  # the cpu budget, not the ci one
+    title = next(line for line in out if line.startswith("lenet5 (offline): digits, 1,293"))
+    assert f"= {offline.steps:,} optimizer steps" in title
+    assert any(line.startswith(f"trained lenet5 on digits for {offline.epochs} epochs")
+               for line in out)
+    assert out[-1].startswith("this run took ") and "estimate" in out[-1]
+    accuracy = live.runs[arm]["5"]["test_accuracy"]
+    assert accuracy > 0.5  # chance is 0.1 on ten digits; LeNet-5 should read most of them
+    comparison = E.load("lenet5", "cpu").compare_live(live)
+    assert "trained on digits" in comparison.title and "not compared" in comparison.title
 
 
 # --------------------------------------------------------------------------- pairs, metrics, heads
@@ -845,4 +883,4 @@ def test_a_live_run_of_another_setting_is_not_set_in_the_references_range(tmp_pa
     assert table.columns == ["arm", "seed", "your test accuracy %"]
     assert "has no stored reference of its setting" in table.title and "1% error" in table.title
     reference.plot(live=live)
-    assert "your run (ci setting) is not drawn" in capsys.readouterr().out
+    assert "your run (ci setting, digits) is not drawn" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The house rules of classic/, checked: the README's layout lists every module, module-level
+"""The house rules of classic/, checked: the maintainers' page lists every module, module-level
 imports between the course's modules run one way (no cycles), every file stays under 600 lines
 and every function under 100 lines of code (its docstring aside)."""
 
@@ -22,10 +22,10 @@ NAMES = {_name(path): path for path in MODULES}
 
 
 def _readme_layout() -> list[str]:
-    """The paths the README's layout block lists, as classic/... file paths."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The paths the layout block of docs/maintainers.md lists, as classic/... file paths."""
+    text = (ROOT / "docs" / "maintainers.md").read_text(encoding="utf-8")
     block = re.search(r"### The layout of `classic/`.*?```\n(classic/\n.*?)```", text, re.S)
-    assert block, "README.md has no layout block under '### The layout of `classic/`'"
+    assert block, "docs/maintainers.md has no layout block under '### The layout of `classic/`'"
     paths, folders = [], []
     for line in block.group(1).splitlines()[1:]:
         indent = (len(line) - len(line.lstrip())) // 2
@@ -38,7 +38,7 @@ def _readme_layout() -> list[str]:
     return paths
 
 
-def test_the_readme_layout_lists_every_module_and_no_other():
+def test_the_layout_lists_every_module_and_no_other():
     listed = _readme_layout()
     on_disk = [str(path.relative_to(ROOT)) for path in MODULES]
     assert sorted(listed) == sorted(on_disk)

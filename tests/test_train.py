@@ -74,12 +74,29 @@ FAST = dict(profile="cpu", epochs=3, batch_size=32, verbose=0)
 
 
 def test_profile_by_name_wins_over_environment(monkeypatch):
+    monkeypatch.setattr(profiles, "accelerator_visible", lambda: True)
     monkeypatch.setenv("CLASSIC_PROFILE", "ci")
     monkeypatch.setenv("CI", "true")
     chosen = train.profile(" GPU ")
     assert chosen.name == "gpu"
     assert chosen == train.PROFILES["gpu"]
     assert chosen.mixed_precision and chosen.jit_compile is True
+
+
+@pytest.mark.parametrize("how", ["environment", "name"])
+def test_the_gpu_profile_without_a_gpu_says_so_once_and_runs_the_cpu_profile(
+        monkeypatch, capsys, how):
+    monkeypatch.setattr(profiles, "_SAID", set())
+    monkeypatch.setenv("CLASSIC_PROFILE", "gpu")
+    chosen = [train.profile() if how == "environment" else train.profile("gpu")
+              for _ in range(2)]
+    assert [p.name for p in chosen] == ["cpu", "cpu"]
+    assert not chosen[0].mixed_precision and chosen[0].jit_compile != True  # noqa: E712
+    asked = "CLASSIC_PROFILE=gpu" if how == "environment" else "profile 'gpu'"
+    assert str(chosen[0]).endswith(f"({asked}, but no GPU is visible)")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{asked} asks for a GPU, but none is visible here, so the cpu profile "
+                     "runs instead. For a GPU on Colab: Runtime > Change runtime type > GPU."]
 
 
 def test_profile_from_classic_profile_beats_ci(monkeypatch):
@@ -592,7 +609,8 @@ def test_gpu_profile_path_runs_on_cpu(tmp_path):
 
     gpu = train.PROFILES["gpu"]
     assert gpu.mixed_precision and gpu.jit_compile is True
-    result = train.fit(build, data, "gpu", epochs=2, backup_dir=tmp_path, verbose=0)
+    # the profile object itself: asked for by name, "gpu" gives the cpu profile on a CPU
+    result = train.fit(build, data, gpu, epochs=2, backup_dir=tmp_path, verbose=0)
     assert all(math.isfinite(loss) for loss in result.history["loss"])
     assert result.model.jit_compile is True
     assert isinstance(result.model.optimizer, keras.optimizers.LossScaleOptimizer)

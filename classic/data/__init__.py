@@ -20,7 +20,7 @@ from classic.data.checks import FITS, check_arrays
 from classic.data.command import main
 from classic.data.copies import write_copy
 from classic.data.images import augmentation, augmented, preprocessing
-from classic.data.loading import load, load_for
+from classic.data.loading import load, load_for, say_unavailable
 from classic.data.sets import CLASS_NAMES, DOWNLOADABLE, ENV_VAR, NAMES, Dataset, DatasetUnavailable
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "DatasetUnavailable",
     "load",
     "load_for",
+    "say_unavailable",
     "augmentation",
     "check_arrays",
     "preprocessing",

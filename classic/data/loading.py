@@ -169,5 +169,17 @@ def load_for(profile, real, offline="digits", **kwargs):
     try:
         return load(real, **kwargs)
     except DatasetUnavailable as err:
-        print(f"{real} is unavailable: {err.reason}; falling back to the offline set {offline}.")
+        say_unavailable(real, err.reason, offline)
         return load(offline, **kwargs)
+
+
+_SAID: set[str] = set()  # the data sets said to be unavailable in this process
+
+
+def say_unavailable(name, reason, offline="digits") -> None:
+    """Say, once in this process (once a notebook), that ``name`` cannot be had and that
+    training uses the offline set instead: the data cell and the live run share this line."""
+    if name not in _SAID:
+        _SAID.add(name)
+        print(f"{name} is unavailable ({reason}): training here uses the offline set, "
+              f"{offline}, instead.")

@@ -27,8 +27,9 @@ class ResultPlots:
         from classic.viz.figures import new_figure
 
         if live is not None and not self.comparable(live):
-            print(f"your run ({live.trained_setting} setting) is not drawn: the reference is "
-                  f"the {self.trained_setting} setting's (see the table above)")
+            print(f"your run ({live.trained_setting} setting, "
+                  f"{live.experiment.setting(live.trained_setting).data}) is not drawn: the "
+                  f"reference is the {self.trained_setting} setting's (see the table above)")
             live = None
 
         if curve is None:

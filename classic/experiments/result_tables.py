@@ -242,6 +242,26 @@ class ResultTables:
                       f"{name}, mean over the layers (mean ± sd over seeds)"], rows,
                      title=f"{self.experiment.name}: {name} on each trained network")
 
+    def _not_comparable(self, live: ResultTables) -> str:
+        """Why a live run of another setting is not set against this reference."""
+        view = live.experiment
+        s = view.setting(live.trained_setting)
+        try:
+            reference = self.experiment.setting(self.trained_setting).data
+        except ValueError:  # a reference of a setting its experiment no longer defines
+            reference = s.data
+        if s.data != reference:  # the offline set: no reference of it, another task
+            from classic.data import CLASS_NAMES
+
+            chance = 100 / len(CLASS_NAMES[s.data])
+            return (f"Your run trained on {s.data} ({live.trained_setting} setting: {s.steps:,} "
+                    f"steps), not on {reference}: it is not compared with the {reference} "
+                    f"reference. Chance on {s.data}: {chance:.0f}%. The paper: "
+                    f"{view.paper.result}")
+        return (f"Your run ({live.trained_setting} setting: {s.steps:,} steps) has no stored "
+                f"reference of its setting here; the {self.trained_setting} reference is "
+                f"another budget. The paper: {view.paper.result}")
+
     def compare_live(self, live: ResultTables) -> Table:
         """Where a live run's seeds fall against this stored reference, arm by arm. A live run
         of another setting (the gpu profile's beside the cpu reference) is listed with the
@@ -251,13 +271,8 @@ class ResultTables:
             rows = [[arm, int(seed), round(live._metric(record), 1)]
                     for arm in view.live_arms() or list(live.runs)
                     for seed, record in sorted(live.runs.get(arm, {}).items())]
-            return Table(
-                ["arm", "seed", f"your {live.metric_label}"], rows,
-                title=(f"Your run ({live.trained_setting} setting: "
-                       f"{view.setting(live.trained_setting).steps:,} steps) has no stored "
-                       f"reference of its setting here; the {self.trained_setting} reference is "
-                       f"another budget. The paper: {view.paper.result}"),
-            )
+            return Table(["arm", "seed", f"your {live.metric_label}"], rows,
+                         title=self._not_comparable(live))
         rows = []
         for arm in self.experiment.arms:
             if arm.name not in live.runs:

@@ -16,14 +16,15 @@ from typing import Any
 import numpy as np
 
 from classic.experiments.build import build_arm, builder_of, network_of
-from classic.experiments.design import Arm, Experiment, Setting
+from classic.experiments.design import OFFLINE, Arm, Experiment, Setting
 from classic.experiments.provenance import provenance
 from classic.experiments.registry import resolve
 from classic.experiments.results import Results
 from classic.experiments.storage import result_path, write_atomically
 
-SETTING_ORDER = ("gpu", "cpu", "ci")
-"""Settings from the largest down: a live run short of data falls back along this order."""
+SETTING_ORDER = ("gpu", "cpu", OFFLINE)
+"""Settings from the largest down: a live run short of data falls back along this order (the
+ci setting is CI's alone: no run falls back to it)."""
 
 
 def run(
@@ -52,8 +53,11 @@ def run(
 
     ``setting`` trains another profile's setting (and arms) with this profile's precision and
     compilation: ``profile="gpu", setting="cpu"`` is the cpu budget on a GPU (the gpu check).
-    A live run whose data cannot be had (offline, or a local copy smaller than the setting
-    needs) uses the next smaller setting (gpu, then cpu, then ci) and says so.
+    A live run whose data set holds fewer images than its setting needs trains the next smaller
+    setting (gpu, then cpu) and says so; one whose data set cannot be had at all (no local copy,
+    no network) trains the ``"offline"`` setting: scikit-learn's digits at the cpu setting's
+    budget (:func:`classic.experiments.design.offline`), said once with the data cell's line.
+    A live run ends with its wall time beside the setup cell's estimate.
     """
     import classic.train
 
@@ -64,6 +68,9 @@ def run(
     trained = chosen.name if setting is None else setting
     defined.setting(trained)  # an unknown setting gets its error before any data is loaded
     _check_arguments(seeds, arms)
+    if save and isinstance(profile, str) and chosen.name != profile.strip().lower():
+        raise ValueError(f"profile: a stored reference of the {profile!r} profile needs its "
+                         f"machine; this one runs the {chosen.name} profile ({chosen.reason})")
     trained, data = _load_data(defined, trained, chosen.name, save=save, data_dir=data_dir,
                                verbose=verbose)
     session = _Session(defined.in_profile(trained), chosen, trained, data)
@@ -102,10 +109,13 @@ def run(
             results = Results(experiment, chosen.name, runs, info, session.fingerprint,
                               setting=trained)
             write_atomically(path, results.to_json())
+    seconds = time.perf_counter() - clock
     if verbose:
         _progress(done, total, "done")
+        if not save:
+            print(_wall_time(seconds, experiment.notebook, chosen.name))
     info = provenance(chosen.name)
-    info["seconds"] = round(time.perf_counter() - clock, 1)
+    info["seconds"] = round(seconds, 1)
     return Results(experiment, chosen.name, runs, info, session.fingerprint, session.models,
                    setting=trained)
 
@@ -122,17 +132,18 @@ def _check_arguments(seeds, arms) -> None:
 def _load_data(defined: Experiment, trained: str, profile: str, *, save: bool, data_dir,
                verbose: bool):
     """The setting to train and its data: the one asked for, or in a live run the largest the
-    data allow (a saved run raises instead of falling back)."""
+    data allow (a saved run raises instead of falling back). A live run loads quietly: the
+    notebook's data cell has said what the data are."""
     import classic.data
 
     smaller = [p for p in SETTING_ORDER[SETTING_ORDER.index(trained) + 1:]
-               if p in defined.settings] if trained in SETTING_ORDER else []
+               if p in defined.settings or p == OFFLINE] if trained in SETTING_ORDER else []
     while True:
         s = defined.setting(trained)
         try:
             data, error = classic.data.load(
                 s.data, validation=s.validation, seed=0, limit=s.limit, channels=s.channels,
-                raw=True, data_dir=data_dir, verbose=verbose,
+                raw=True, data_dir=data_dir, verbose=verbose and save,
             ), None
             if len(data.x_train) != s.train_images:
                 error = ValueError(
@@ -146,10 +157,12 @@ def _load_data(defined: Experiment, trained: str, profile: str, *, save: bool, d
             return trained, data
         if save or not smaller:
             raise error
+        if isinstance(error, classic.data.DatasetUnavailable):
+            classic.data.say_unavailable(error.name, error.reason)  # once, as the data cell did
+            trained = OFFLINE
+            continue
         trained = smaller.pop(0)
-        why = (f"{error.name} is unavailable ({error.reason})"
-               if isinstance(error, classic.data.DatasetUnavailable) else str(error))
-        print(f"{why}; this run uses the {trained} setting instead, so its numbers are not "
+        print(f"{error}; this run uses the {trained} setting instead, so its numbers are not "
               f"comparable with the {profile} setting's")
 
 
@@ -270,6 +283,15 @@ class _Session:
             measured = builder_of(self.experiment.measure)(result.model, self.data)
             record["measures"] = {k: round(float(v), 5) for k, v in measured.items()}
         return record
+
+
+def _wall_time(seconds: float, notebook: str, profile: str) -> str:
+    """The live run's wall time, beside the estimate the notebook's setup cell printed."""
+    from classic.experiments.budget import expected_time
+
+    minutes, rest = divmod(round(seconds), 60)
+    estimate = expected_time(notebook, profile).removeprefix("training in this notebook: ")
+    return f"this run took {minutes} min {rest:02d} s; the setup cell's estimate: {estimate}"
 
 
 def _progress(done: int, total: int, text: str) -> None:

@@ -112,6 +112,26 @@ def accelerator_visible() -> bool:
     return False
 
 
+_SAID: set[str] = set()  # what has been said once in this process
+
+
+def _say_once(line: str) -> None:
+    if line not in _SAID:
+        _SAID.add(line)
+        print(line)
+
+
+def _usable(chosen: Profile, reason: str, asked: str) -> Profile:
+    """``chosen`` (asked for as ``asked``), unless it is the gpu profile and no accelerator is
+    visible: then the cpu profile, said once, since mixed precision and XLA on a CPU are only
+    slower."""
+    if chosen.name != "gpu" or accelerator_visible():
+        return dataclasses.replace(chosen, reason=reason)
+    _say_once(f"{asked} asks for a GPU, but none is visible here, so the cpu profile runs "
+              "instead. For a GPU on Colab: Runtime > Change runtime type > GPU.")
+    return dataclasses.replace(PROFILES["cpu"], reason=f"{asked}, but no GPU is visible")
+
+
 def _choose_profile(name: str | None = None) -> Profile:
     if name is not None:
         if not isinstance(name, str) or name.strip().lower() not in PROFILES:
@@ -119,7 +139,7 @@ def _choose_profile(name: str | None = None) -> Profile:
                 f"Unknown profile; known profiles: {_known(PROFILES)}. Received: profile={name!r}"
             )
         key = name.strip().lower()
-        return dataclasses.replace(PROFILES[key], reason="asked for by name")
+        return _usable(PROFILES[key], "asked for by name", f"profile {key!r}")
     env = os.environ.get("CLASSIC_PROFILE", "").strip().lower()
     if env:
         if env not in PROFILES:
@@ -127,7 +147,7 @@ def _choose_profile(name: str | None = None) -> Profile:
                 "Unknown profile in the environment variable CLASSIC_PROFILE; known profiles: "
                 f"{_known(PROFILES)}. Received: CLASSIC_PROFILE={os.environ['CLASSIC_PROFILE']!r}"
             )
-        return dataclasses.replace(PROFILES[env], reason=f"CLASSIC_PROFILE={env}")
+        return _usable(PROFILES[env], f"CLASSIC_PROFILE={env}", f"CLASSIC_PROFILE={env}")
     if _env_flag("CI"):
         return dataclasses.replace(PROFILES["ci"], reason=f"CI is set; {_OVERRIDE}")
     if accelerator_visible():
@@ -141,6 +161,7 @@ def profile(name: str | None = None) -> Profile:
     """The profile to train with: ``name``, else ``CLASSIC_PROFILE``, else ``CI``, else hardware.
 
     ``CI`` set (and not ``0``/``false``) gives ``ci``; a visible GPU or TPU gives ``gpu``;
-    anything else ``cpu``. ``str()`` of the result says which it is and why.
+    anything else ``cpu``. The gpu profile asked for where no accelerator is visible gives the
+    cpu profile, with one line that says so. ``str()`` of the result says which it is and why.
     """
     return _choose_profile(name)

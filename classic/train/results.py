@@ -108,7 +108,7 @@ def _report(
         print(f"nothing left to train: {what} had finished all {epochs} epochs ({how})")
     else:
         speed = f"{_round3(rate)} images/second" if rate else "speed not measured"
-        print(f"trained {what} for {epochs} epochs ({how}): {speed}")
+        print(f"trained {what} for {epochs} epoch{'' if epochs == 1 else 's'} ({how}): {speed}")
     if result.test_loss is not None:
         accuracy = "n/a" if result.test_accuracy is None else f"{100 * result.test_accuracy:.1f}%"
         line = f"test accuracy: {accuracy} ({test_images:,} images)"
