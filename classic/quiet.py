@@ -1,25 +1,14 @@
 """Keeps TensorFlow's C++ start-up log lines out of a student's run: ``import classic`` (the
-notebooks' first cell) imports TensorFlow here, before Keras does, with those lines silenced."""
+notebooks' first cell) arranges for TensorFlow's import, whenever Keras makes it, to run with
+those lines silenced."""
 
 from __future__ import annotations
 
 import contextlib
-import json
+import importlib.abc
+import importlib.util
 import os
 import sys
-from pathlib import Path
-
-
-def keras_backend() -> str:
-    """The backend Keras will load, read as Keras reads it: ``KERAS_BACKEND``, else
-    ``keras.json`` in ``KERAS_HOME`` (default ``~/.keras``), else TensorFlow."""
-    if os.environ.get("KERAS_BACKEND"):
-        return os.environ["KERAS_BACKEND"]
-    home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
-    try:
-        return str(json.loads((home / "keras.json").read_text())["backend"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return "tensorflow"
 
 
 @contextlib.contextmanager
@@ -42,15 +31,40 @@ def stderr_silenced():
         os.close(saved)
 
 
+class _QuietImport(importlib.abc.MetaPathFinder):
+    """Finds ``tensorflow`` the usual way, and runs its import with standard error silenced:
+    TensorFlow is imported where Keras first needs it, not earlier, and quietly."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)  # once: the real finders do the finding
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _SilencedLoader(spec.loader)
+        return spec
+
+
+class _SilencedLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        with stderr_silenced():
+            self.loader.exec_module(module)
+
+
 def quiet_tensorflow() -> None:
-    """Import TensorFlow silently, and keep its later C++ lines (a missing GPU driver's error)
-    off too, unless the user set ``TF_CPP_MIN_LOG_LEVEL``. Python warnings are untouched.
-    Nothing happens on another backend, or when TensorFlow is already imported (too late)."""
-    if keras_backend() != "tensorflow" or "tensorflow" in sys.modules:
+    """Make TensorFlow's import silent whenever it comes (Keras imports it on the TensorFlow
+    backend; on JAX, the provenance of a result asks for its version), and keep its later C++
+    lines (a missing GPU driver's error) off too, unless the user set ``TF_CPP_MIN_LOG_LEVEL``.
+    Python warnings are untouched. Nothing happens when TensorFlow is already imported."""
+    if "tensorflow" in sys.modules:
+        return
+    if any(isinstance(finder, _QuietImport) for finder in sys.meta_path):
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        with stderr_silenced():
-            import tensorflow  # noqa: F401
-    except ImportError:  # Keras says what is missing when it is imported
-        pass
+    sys.meta_path.insert(0, _QuietImport())

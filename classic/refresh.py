@@ -2,11 +2,12 @@
 
     python -m classic.refresh notebooks/01_lenet.ipynb [--profile cpu] [--data-dir DIR]
 
-Stored outputs come from the ``cpu`` profile (DESIGN.md); nbval re-executes them in ``ci`` and
-compares every cell not marked ``# NBVAL_IGNORE_OUTPUT``. Consecutive stream outputs are
+Stored outputs come from the ``cpu`` profile (docs/maintainers.md); nbval re-executes them in
+``ci`` and compares every cell not tagged ``nbval-ignore-output``. Consecutive stream outputs are
 merged and progress lines overwritten by a carriage return dropped, as on screen. The kernel
 runs with ``--IPKernelApp.capture_fd_output=False`` so that TensorFlow's C++ log lines, which
-nbval never sees under pytest, are not stored either (TOOLING.md).
+nbval never sees under pytest (ipykernel does not capture file descriptors there), are not
+stored either.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ NAMES = {_name(path): path for path in MODULES}
 def _readme_layout() -> list[str]:
     """The paths the layout block of docs/maintainers.md lists, as classic/... file paths."""
     text = (ROOT / "docs" / "maintainers.md").read_text(encoding="utf-8")
-    block = re.search(r"### The layout of `classic/`.*?```\n(classic/\n.*?)```", text, re.S)
-    assert block, "docs/maintainers.md has no layout block under '### The layout of `classic/`'"
+    block = re.search(r"## The layout of `classic/`.*?```\n(classic/\n.*?)```", text, re.S)
+    assert block, "docs/maintainers.md has no layout block under '## The layout of `classic/`'"
     paths, folders = [], []
     for line in block.group(1).splitlines()[1:]:
         indent = (len(line) - len(line.lstrip())) // 2

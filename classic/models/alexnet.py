@@ -135,12 +135,9 @@ def alexnet(
     ``pool=(3, 2)``: the paper's overlapping 3x3/2 max pooling; ``(2, 2)`` is the
     non-overlapping pooling it compared against (Section 3.4: 0.4 points more top-1 error).
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it).
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
                          default=(227, 227, 3))

@@ -49,10 +49,7 @@ from classic.models._common import (
 )
 from classic.shapes import Window, check_input_size
 
-# keras.applications' own functions for the ImageNet weights of DenseNet-121, -169 and -201
-# ('torch' mode: scaled to [0, 1], then ImageNet's mean and standard deviation).
-# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
-# probabilities into (class id, name, score), downloading ImageNet's class index once.
+# keras.applications' own, for the ImageNet weights (RGB in [0, 255]; see pretrained.py)
 preprocess_input = keras.applications.densenet.preprocess_input
 decode_predictions = keras.applications.densenet.decode_predictions
 
@@ -202,14 +199,10 @@ def densenet(
     for ``densenet121(bottleneck=False, compression=1.0)``: 63 layers deep).
     ``weights="imagenet"`` or the path of keras.applications' file loads its DenseNet121/169/201
     weights (:mod:`classic.models.pretrained`).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
-    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
-    images and read the predictions. See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it). This module's ``preprocess_input`` and
+    ``decode_predictions`` are keras.applications' own, for ``weights="imagenet"``.
     """
     blocks = _check_blocks(blocks)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
@@ -399,12 +392,9 @@ def cifar_densenet(
     0.2 without data augmentation) follows every convolution but the first. Names:
     ``cifar_densenet{L}_k{k}`` plus ``_b``, ``_c`` or ``_bc``; layers ``conv1_conv``, then
     ``conv{2,3,4}_block{i}_*`` and transitions ``pool2_*``, ``pool3_*`` as in :func:`densenet`.
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it).
     """
     n = cifar_layers(depth, bottleneck)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,

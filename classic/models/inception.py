@@ -171,12 +171,9 @@ def googlenet(
 
     The smallest input is 32x32 (the total stride; every map pads "same"), 65x65 with
     ``aux_logits``. ``include_top=False`` ends at ``inception_5b_concat`` (then ``pooling``).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it).
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     pretrained.check(weights, "googlenet", shape, classes, include_top)  # None only

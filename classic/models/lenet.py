@@ -54,12 +54,9 @@ def lenet5(
     C1 to F6 hold the paper's 60,000 trainable parameters. ``variant="modern"`` swaps in ReLU,
     max pooling and a fully connected C3. ``c3_table`` defaults to True for the paper, False for
     the modern variant. ``include_top=False`` ends at C5 (then ``pooling`` applies).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 1)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 1)`` opens it).
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,
                          default=(32, 32, 1))

@@ -23,10 +23,7 @@ from classic.models._common import (
 )
 from classic.shapes import Window, check_input_size
 
-# keras.applications' own functions for the ImageNet weights of ResNet-50, -101 and -152
-# ('caffe' mode: RGB to BGR, ImageNet's mean subtracted).
-# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
-# probabilities into (class id, name, score), downloading ImageNet's class index once.
+# keras.applications' own, for the ImageNet weights (RGB in [0, 255]; see pretrained.py)
 preprocess_input = keras.applications.resnet.preprocess_input
 decode_predictions = keras.applications.resnet.decode_predictions
 
@@ -221,14 +218,10 @@ def resnet(
     ``include_top=False`` ends at conv5_x (then ``pooling`` applies). The smallest input is
     32x32, the network's total stride. ``weights="imagenet"`` or the path of keras.applications'
     file loads its ResNet50/101/152 weights (:mod:`classic.models.pretrained`).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
-    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
-    images and read the predictions. See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it). This module's ``preprocess_input`` and
+    ``decode_predictions`` are keras.applications' own, for ``weights="imagenet"``.
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     choice(depth, "depth", tuple(STAGES))
@@ -369,12 +362,9 @@ def cifar_resnet(
     ``bn_momentum=0.99`` is Keras' default (0.9 suits short CPU runs). Names:
     ``cifar_resnet{depth}`` or ``cifar_plain{depth}``; layers ``conv1_*`` then
     ``conv{2,3,4}_block{i}_*``.
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it).
     """
     n = _cifar_blocks(depth)
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor,

@@ -20,10 +20,7 @@ from classic.models._common import (
 )
 from classic.shapes import Window, check_input_size
 
-# keras.applications' own functions for VGG-16's and VGG-19's ImageNet weights ('caffe' mode:
-# RGB to BGR, ImageNet's mean subtracted; keras.applications.vgg19's do the same).
-# preprocess_input takes RGB images with values in [0, 255]; decode_predictions turns the
-# probabilities into (class id, name, score), downloading ImageNet's class index once.
+# keras.applications' own, for the ImageNet weights (RGB in [0, 255]; see pretrained.py)
 preprocess_input = keras.applications.vgg16.preprocess_input
 decode_predictions = keras.applications.vgg16.decode_predictions
 
@@ -116,14 +113,10 @@ def vgg(
     or the path of keras.applications' file loads them into D and E
     (:mod:`classic.models.pretrained`). The smallest input is 32x32: five 2x2/2 pools.
     ``include_top=False`` ends at ``block5_pool`` (then ``pooling``).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). For ``weights="imagenet"``, this module's
-    ``preprocess_input`` and ``decode_predictions`` (keras.applications' own) prepare the
-    images and read the predictions. See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it). This module's ``preprocess_input`` and
+    ``decode_predictions`` are keras.applications' own, for ``weights="imagenet"``.
     """
     choice(config, "config", tuple(CONFIGS))
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)

@@ -95,12 +95,9 @@ def zfnet(
     (1.0: the paper's). ``dropout=0.5`` is the paper's rate in fc6 and fc7 (0 leaves the layers
     out). Not included: the paper's renormalization of filters whose RMS exceeds 0.1.
     ``include_top=False`` ends at pool5 (then ``pooling`` applies).
-    keras.applications' arguments (``include_top``, ``weights``, ``input_tensor``,
-    ``input_shape``, ``pooling``, ``classes``, ``classifier_activation``) mean what they mean
-    there, given by keyword (the order differs), with two other defaults: ``weights=None``
-    (random weights; keras.applications' default is "imagenet") and ``input_shape=None``,
-    the input above even without the top (keras.applications then opens height and width;
-    pass ``(None, None, 3)`` for that). See :mod:`classic.models`.
+    keras.applications' arguments mean what they mean there (:mod:`classic.models`), by
+    keyword; but ``weights=None`` is random weights, and ``input_shape=None`` the input above
+    even without the top (``(None, None, 3)`` opens it).
     """
     shape = check_common(input_shape, classes, include_top, pooling, input_tensor=input_tensor)
     pretrained.check(weights, "zfnet", shape, classes, include_top)  # None only

@@ -11,7 +11,7 @@ import keras
 
 @dataclasses.dataclass(frozen=True)
 class Profile:
-    """How much a notebook trains; one profile per kind of machine (DESIGN.md's table).
+    """How much a notebook trains; one profile per kind of machine (docs/profiles.md's table).
 
     ``jit_compile`` is ``True`` (force XLA) or ``"auto"`` (Keras decides: XLA on a GPU,
     always on JAX, off on a CPU with TensorFlow, where it only adds compile time).
@@ -62,7 +62,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "cpu": Profile(
         name="cpu",
-        description="about a minute of training on a laptop CPU: a real, small result",
+        description="one to three minutes of training on a laptop CPU: a real, small result",
         epochs=20,
         batch_size=128,
         train_limit=None,
