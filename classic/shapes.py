@@ -546,7 +546,8 @@ def table(model, title: str | None = None) -> Table:
     Each layer's output shape and parameter count are worked out by the hand formulas and
     compared with Keras': the table raises ArithmeticMismatch where they disagree, so a value
     shown was found by both ("checked": yes), or by Keras alone where the course has no formula
-    for that kind of layer ("Keras only"). Activation memory is for one image in float32, by
+    for that kind of layer ("Keras only"); where every layer was found by both, the title says
+    so and the column is left out. Activation memory is for one image in float32, by
     :func:`totals`' rule ("-" for a layer that only moves values); RF is the receptive field in
     input pixels and jump its stride there.
     """
@@ -567,7 +568,14 @@ def table(model, title: str | None = None) -> Table:
     cells.append(["total", "", "", "", total.params,
                   "yes" if not unchecked else f"{len(rows) - unchecked} of {len(rows)} layers",
                   total.macs, round(total.activation_bytes / 1024, 1), None, None])
-    return Table(columns, cells, title=title or f"{model.name}: shapes, parameters and costs")
+    title = title or f"{model.name}: shapes, parameters and costs"
+    if not unchecked:  # a column that says "yes" on every row says nothing: the title says it
+        at = columns.index("checked")
+        columns.pop(at)
+        for row in cells:
+            row.pop(at)
+        title += " (every shape and parameter count also worked out by the hand formulas)"
+    return Table(columns, cells, title=title)
 
 
 def compare(models: dict) -> Table:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Sequence
+
+WIDTH = 120
+"""The widest line a table prints: wider text columns wrap (a notebook's output stays readable)."""
 
 
 def fmt(value) -> str:
@@ -46,21 +50,26 @@ class Table:
 
     def __str__(self) -> str:
         cells = [[fmt(v) for v in row] for row in self.rows]
-        widths = [
-            max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(self.columns)
-        ]
         numeric = [self._numeric(i) for i in range(len(self.columns))]
+        widths = _fitted_widths(self.columns, cells, numeric)
+        wrapped = any(len(v) > w for row in cells for v, w in zip(row, widths, strict=True))
 
-        def line(values):
-            parts = [
-                v.rjust(w) if num else v.ljust(w)
-                for v, w, num in zip(values, widths, numeric, strict=True)
-            ]
-            return "  ".join(parts).rstrip()
+        def lines(values):
+            parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""]
+                     for v, w in zip(values, widths, strict=True)]
+            for k in range(max(len(p) for p in parts)):
+                yield "  ".join(
+                    (p[k] if k < len(p) else "").rjust(w) if num
+                    else (p[k] if k < len(p) else "").ljust(w)
+                    for p, w, num in zip(parts, widths, numeric, strict=True)
+                ).rstrip()
 
-        out = [self.title] if self.title else []
-        out += [line(self.columns), "  ".join("-" * w for w in widths)]
-        out += [line(row) for row in cells]
+        out = textwrap.wrap(self.title, WIDTH, break_on_hyphens=False) if self.title else []
+        out += [*lines(self.columns), "  ".join("-" * w for w in widths)]
+        for row in cells:
+            out += list(lines(row))
+            if wrapped and row is not cells[-1]:
+                out.append("")  # rows of several lines are told apart by a blank line
         return "\n".join(out)
 
     __repr__ = __str__
@@ -90,3 +99,17 @@ class Table:
         rule = "|" + "|".join("---:" if num else "---" for num in numeric) + "|"
         rows = [line([fmt(v) for v in row]) for row in self.rows]
         return "\n".join([line(self.columns), rule, *rows])
+
+
+def _fitted_widths(columns, cells, numeric) -> list[int]:
+    """Each column's width: its widest cell, or narrower for text columns, the widest first, a
+    character at a time, until the table fits in ``WIDTH`` (numbers and words never break)."""
+    widths = [max([len(name)] + [len(row[i]) for row in cells]) for i, name in enumerate(columns)]
+    floors = [max([12] + [len(word) for row in cells for word in row[i].split()]
+                  + [len(word) for word in columns[i].split()]) for i in range(len(columns))]
+    while sum(widths) + 2 * (len(widths) - 1) > WIDTH:
+        text = [i for i in range(len(widths)) if not numeric[i] and widths[i] > floors[i]]
+        if not text:
+            break
+        widths[max(text, key=lambda i: widths[i])] -= 1
+    return widths

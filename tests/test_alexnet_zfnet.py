@@ -218,11 +218,12 @@ def test_tables_agree_at_the_default_input(alex, alex_one_tower, zf):
         table = shapes.table(model)  # raises ArithmeticMismatch where formula and Keras disagree
         total = table.rows[-1]
         row = dict(zip(table.columns, total, strict=True))
-        assert row["checked"] == "yes" and row["params"] == model.count_params()
+        assert "checked" not in row and "worked out by the hand formulas" in table.title
+        assert row["params"] == model.count_params()
     # ZeroPadding2D rows, asymmetric ones included, have their formula too.
     table = shapes.table(zf)
     rows = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
-    assert rows["pool1_pad"]["output"] == "111x111x96" and rows["pool1_pad"]["checked"] == "yes"
+    assert rows["pool1_pad"]["output"] == "111x111x96"
     assert rows["conv1_pad"]["output"] == "226x226x3"
     # Two towers cost the activation memory of one: the concatenations only move values.
     assert shapes.totals(alex).activation_bytes == shapes.totals(alexnet(groups=1)).activation_bytes

@@ -71,7 +71,9 @@ def test_a_notebook_trains_its_experiments_live_arms_and_says_how_long(path):
     calls = re.findall(r"classic\.experiments\.run\((.*)\)", source)
     names = [re.fullmatch(r'"(\w+)", profile, seeds=\[\d+\], arms="live"', c) for c in calls]
     assert all(names), calls
-    assert sorted(m.group(1) for m in names) == sorted(
+    # a notebook in the page's form trains the live arm itself: supplies(name, profile)
+    pages = re.findall(r'classic\.experiments\.supplies\("(\w+)", profile\)', source)
+    assert sorted([m.group(1) for m in names] + pages) == sorted(
         e.name for e in B.live_experiments(path.stem))
     notebook = path.name[:2]
     assert f'print(classic.budget.expected_time("{notebook}", profile))' in cells[1]
@@ -102,3 +104,9 @@ def test_without_the_checkouts_measurements_the_setup_line_says_so(monkeypatch, 
 def test_classic_budget_is_the_notebooks_short_name_for_the_module():
     for name in classic.budget.__all__:
         assert getattr(classic.budget, name) is getattr(B, name), name
+
+
+def test_short_runs_are_said_in_words():
+    assert B._minutes(30) == "under a minute"
+    assert B._minutes(60) == "a minute"
+    assert B._minutes(150) == "2 minutes"

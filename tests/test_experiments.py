@@ -181,6 +181,32 @@ def test_steps_to_training_error():
     assert results.values("full C3") == [math.inf, math.inf]
     assert results.verdict("full C3").startswith("not reached by every seed of full C3")
     assert "2 of 2 not reached" in str(results.summary())
+    left = results.plot().axes[0]
+    target = [line for line in left.lines if line.get_label() == "25% training error"]
+    assert target and list(target[0].get_ydata()) == [75.0, 75.0]  # the line a seed must cross
+
+
+def test_report_puts_each_arm_beside_the_paper_in_one_table():
+    runs = {"paper": {str(i): record(a) for i, a in enumerate((0.50, 0.52, 0.54))},
+            "full C3": {str(i): record(a) for i, a in enumerate((0.60, 0.62, 0.64))}}
+    table = results_of(TINY, runs).report()
+    assert "The paper: 1% error (Nobody, 2024)" in table.title
+    rows = {row[0]: row for row in table.rows}
+    assert rows["paper"][2:4] == ["52.0 ± 2.0", "(the baseline)"]
+    # +10 points; Welch interval with sd 2 and 3 seeds each: 10 +- 2.776 * 2 * sqrt(2/3)
+    assert rows["full C3"][3] == "+10.00 (+5.47 to +14.53)"
+    assert rows["full C3"][4] == "full C3 higher"
+
+
+def test_plot_with_seeds_draws_every_seed():
+    runs = {"paper": {str(i): record(0.5, (0.1 * i, 0.5)) for i in range(3)},
+            "full C3": {str(i): record(0.6) for i in range(3)}}
+    figure = results_of(TINY, runs).plot(seeds=True)
+    left, right = figure.axes
+    assert len(left.lines) == 6 and not left.collections  # 2 arms x 3 seeds, no band
+    assert [line.get_ydata()[0] for line in left.lines[:3]] == pytest.approx([0.0, 10.0, 20.0])
+    dots = right.collections[-1].get_offsets()
+    assert len({round(x, 3) for x, _ in dots}) == 3  # the seeds side by side, not on one spot
 
 
 # --------------------------------------------------------------------------- running and storage
@@ -376,7 +402,8 @@ def test_first_layer_filters_by_hand():
     kernel = np.stack([ramp, checker, ramp], axis=-1)[:, :, None, :]
     network.get_layer("conv1").set_weights([kernel, np.array([0.0, 0.0, -1e6])])
     images = np.random.default_rng(0).random((4, 16, 16, 1)).astype("float32")
-    measured = E.first_layer_filters(model, types.SimpleNamespace(x_test=images))
+    measured = E.first_layer_filters(model, types.SimpleNamespace(
+        x_test=images, y_test=np.array([0, 1, 0, 1])))  # a balanced sample of all four
     assert measured == {"dead": pytest.approx(1 / 3), "low": pytest.approx(2 / 3),
                         "high": pytest.approx(1 / 3), "mid": 0.0}
 
@@ -550,7 +577,7 @@ def test_response_std_by_hand():
     image = keras.Input((6, 6, 1))
     model = keras.Model(image, network(keras.layers.Identity(name="front")(image)))
     x = np.random.default_rng(0).normal(size=(4, 6, 6, 1)).astype("float32")
-    data = types.SimpleNamespace(x_test=x)
+    data = types.SimpleNamespace(x_test=x, y_test=np.array([0, 1, 0, 1]))  # all four, balanced
     expected = np.std(keras.ops.convert_to_numpy(network.get_layer("conv2_block1_1_conv")(x)))
     assert E.response_std(model, data) == {"conv2_block1_1_bn": pytest.approx(expected, rel=1e-5)}
 

@@ -129,7 +129,7 @@ def test_table_matches_hand_arithmetic():
     table = shapes.table(model)
     rows = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
     # a: 'same' 3x3 keeps 32x32; (27 + 1) * 8 = 224 parameters; 32*32*8*27 MACs.
-    assert rows["a"]["output"] == "32x32x8" and rows["a"]["checked"] == "yes"
+    assert rows["a"]["output"] == "32x32x8" and rows["a"]["checked"] == "yes"  # crops: a column
     assert rows["a"]["params"] == 224
     assert rows["a"]["MACs"] == 32 * 32 * 8 * 27
     # b: (32 - 5) // 2 + 1 = 14.
@@ -238,3 +238,9 @@ def test_compare():
     assert row["params"] == (16 + 1) * 2 and row["MACs"] == 32
     # input 16 + dense 2 values, 4 bytes each = 72 bytes (Flatten only moves values)
     assert row["activations KiB"] == round(72 / 1024, 1)
+
+
+def test_a_table_checked_everywhere_says_so_once():
+    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="c")])
+    table = shapes.table(model)
+    assert "checked" not in table.columns and "hand formulas" in table.title

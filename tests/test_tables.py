@@ -37,3 +37,20 @@ def test_column_and_row_length_check():
     assert table.column("b") == [2, 4]
     with pytest.raises(ValueError, match="2 cells"):
         Table(["a", "b"], [[1]])
+
+
+def test_a_wide_table_wraps_its_text_to_fit_a_notebook_line():
+    from classic.tables import WIDTH
+
+    words = "a sentence of several words that goes on " * 6
+    table = Table(["name", "count", "why"], [["first", 123_456, words], ["second", 7, "short"]],
+                  title="a title " * 30)
+    lines = str(table).splitlines()
+    assert max(map(len, lines)) <= WIDTH
+    assert "123,456" in str(table)  # numbers are never broken
+    assert " ".join(str(table).split()).count("goes on") == 6  # every word is still there
+    assert "" in lines  # rows of several lines are told apart
+
+
+def test_a_narrow_table_is_unchanged():
+    assert str(Table(["a", "b"], [["x", 1]])) == "a  b\n-  -\nx  1"

@@ -277,6 +277,20 @@ def test_filters_greyscale_one_channel():
     assert len(image_axes(viz.filters(conv_model(1, 6, kernel), max_filters=4))) == 4
 
 
+def test_filters_against_another_network_share_one_scale():
+    kernel = np.arange(3 * 3 * 1 * 2, dtype="float32").reshape(3, 3, 1, 2) - 4
+    figure = viz.filters(conv_model(1, 2, kernel), against=conv_model(1, 2, kernel / 10))
+    shown = image_axes(figure)
+    assert [axes.get_title() for axes in shown] == ["trained 0", "trained 1", "untrained 0",
+                                                    "untrained 1"]
+    limits = {axes.images[0].get_clim() for axes in shown}
+    assert limits == {(-13.0, 13.0)}  # the largest weight of either, both signs: one scale
+    assert len(figure.axes) == 5  # and its colour bar
+    with pytest.raises(ValueError, match="same kernel shape"):
+        viz.filters(conv_model(1, 2, kernel), against=conv_model(1, 6, np.zeros((3, 3, 1, 6),
+                                                                                "float32")))
+
+
 def test_filters_rgb_min_max_per_filter():
     kernel = np.zeros((3, 3, 3, 2), dtype="float32")
     kernel[..., 0] = np.arange(27).reshape(3, 3, 3)  # 0..26 -> 0..1 in steps of 1/26
@@ -352,16 +366,19 @@ def test_feature_maps_equal_hand_computed_activations():
     image = np.stack([x0, x1], axis=-1)
     figure = viz.feature_maps(mixing_model(), "relu", image)
     shown = image_axes(figure)
-    assert [axes.get_title() for axes in shown] == ["0", "1", "2"]
-    expected = [x0, x1, np.maximum(x0 - x1, 0)]
+    assert [axes.get_title() for axes in shown] == ["input", "0", "1", "2"]
+    # the input first (two channels: their mean, min-max scaled), then the maps
+    mean = (x0 + x1) / 2
+    expected = [(mean - mean.min()) / (mean.max() - mean.min()), x0, x1,
+                np.maximum(x0 - x1, 0)]
     for axes, want in zip(shown, expected, strict=True):
-        np.testing.assert_allclose(axes.images[0].get_array(), want)
-    assert figure.get_suptitle() == "relu: 3 of 3 feature maps, 4x4"
+        np.testing.assert_allclose(axes.images[0].get_array(), want, atol=1e-6)
+    assert figure.get_suptitle() == "relu: 3 of 3 feature maps, 4x4, of the input first"
     # a batch of one, and fewer maps than channels
     figure = viz.feature_maps(mixing_model(), "mix", image[None], max_maps=2)
     shown = image_axes(figure)
-    assert len(shown) == 2
-    np.testing.assert_allclose(shown[1].images[0].get_array(), x1)
+    assert len(shown) == 3
+    np.testing.assert_allclose(shown[2].images[0].get_array(), x1)
 
 
 def test_feature_maps_bad_input():

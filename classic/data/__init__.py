@@ -12,8 +12,8 @@ fixed seeded train/validation split, so a notebook does not care where the pixel
 
 The modules, one concern each: ``sets`` (names, classes, :class:`Dataset`), ``checks``
 (arguments and arrays), ``images`` (image processing and its Keras layers), ``copies`` (local
-copies), ``downloads`` (keras.datasets), ``loading`` (:func:`load`, :func:`load_for`) and
-``command`` (``python -m classic.data``).
+copies), ``downloads`` (keras.datasets), ``loading`` (:func:`load`, :func:`load_for`), ``sampling``
+(:func:`balanced_sample`) and ``command`` (``python -m classic.data``).
 """
 
 from classic.data.checks import FITS, check_arrays
@@ -21,9 +21,11 @@ from classic.data.command import main
 from classic.data.copies import write_copy
 from classic.data.images import augmentation, augmented, preprocessing
 from classic.data.loading import load, load_for, say_unavailable
+from classic.data.sampling import balanced_sample
 from classic.data.sets import CLASS_NAMES, DOWNLOADABLE, ENV_VAR, NAMES, Dataset, DatasetUnavailable
 
 __all__ = [
+    "balanced_sample",
     "CLASS_NAMES",
     "DOWNLOADABLE",
     "ENV_VAR",

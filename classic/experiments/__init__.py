@@ -21,7 +21,8 @@ The package, one concern a module (imports go one way, down this list):
 - ``build``: the network and model an arm trains; ``measures``: what is measured on them;
 - ``results``, ``result_tables``, ``result_plots``: a result, its tables, its figures;
 - ``storage``, ``provenance``: results/<profile>/<name>.json and what made it;
-- ``runner``: :func:`run`; ``cli``: the command line.
+- ``runner``: :func:`run`; ``supplies``: a live run's data, budget and callbacks, for a
+  notebook whose page holds ``compile`` and ``fit``; ``cli``: the command line.
 """
 
 from classic.experiments import claims  # noqa: F401  (registers every experiment)
@@ -42,6 +43,7 @@ from classic.experiments.results import Results
 from classic.experiments.runner import run
 from classic.experiments.stats import difference, mean_sd, seeds_needed
 from classic.experiments.storage import RESULTS, load, results_dir
+from classic.experiments.supplies import Supplies, supplies
 
 __all__ = [
     "EXPERIMENTS",
@@ -52,6 +54,7 @@ __all__ = [
     "Paper",
     "Results",
     "Setting",
+    "Supplies",
     "Variant",
     "build_arm",
     "build_network",
@@ -70,5 +73,6 @@ __all__ = [
     "run",
     "seeds_needed",
     "signal_by_layer",
+    "supplies",
     "validation_by_position",
 ]

@@ -156,7 +156,9 @@ def _cpu_seconds(experiment) -> float | None:
 
 def _minutes(seconds: float) -> str:
     minutes = seconds / 60
-    return f"{minutes:.0f} minutes" if minutes >= 1.5 else "a minute"
+    if minutes >= 1.5:
+        return f"{minutes:.0f} minutes"
+    return "a minute" if seconds >= 45 else "under a minute"
 
 
 def notebook_seconds(notebook: str, profile: str) -> float | None:

@@ -37,14 +37,8 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
     network of the arm's ``init_from`` arm, whose ``init_layers`` weights it starts from.
     ``jit``: the model will be compiled with XLA, so the augmentation's crop must compile too.
     """
-    import keras
-
-    import classic.data
-
     experiment = resolve(experiment).in_profile(profile)
     arm = experiment.arm(arm) if isinstance(arm, str) else arm
-    s = experiment.setting(profile)
-    size = arm.input_size(s)
     network = build_network(experiment, arm, profile, classes)
     if arm.init_from:
         if donor is None:
@@ -52,12 +46,29 @@ def build_arm(experiment, arm: str | Arm, profile: str, native_shape, classes: i
                              "network; pass it as donor=")
         for layer in arm.init_layers:
             network.get_layer(layer).set_weights(donor.get_layer(layer).get_weights())
+    front = front_of(experiment, arm, profile, native_shape, jit=jit)
+    return wrap(network, front, native_shape)
+
+
+def front_of(experiment, arm: str | Arm, profile: str, native_shape, jit: bool = False):
+    """The layers in front of an arm's network: scale to [0, 1], pad or resize to its input,
+    and in training the arm's augmentation (enlarge, random crop, mirror)."""
+    import classic.data
+
+    experiment = resolve(experiment).in_profile(profile)
+    arm = experiment.arm(arm) if isinstance(arm, str) else arm
+    size = arm.input_size(experiment.setting(profile))
     if arm.augment:
-        front = classic.data.preprocessing(
+        return classic.data.preprocessing(
             native_shape, round(size * arm.augment), crop=size, flip=True, jittable=jit
         )
-    else:
-        front = classic.data.preprocessing(native_shape, size)
+    return classic.data.preprocessing(native_shape, size)
+
+
+def wrap(network, front, native_shape):
+    """``network`` behind ``front``, on raw images of ``native_shape``: the model that trains."""
+    import keras
+
     inputs = keras.Input(tuple(native_shape), name="image")
     outputs = network(front(inputs))
     if isinstance(outputs, list | tuple):  # several heads keep their names (metrics, losses)

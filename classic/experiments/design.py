@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -224,6 +225,9 @@ class Experiment:
         }
         if self.measure:
             definition["measure"] = self.measure
+            sample = getattr(_measure_function(self.measure), "sample", None)
+            if sample:  # the images it reads: measured on others, a stored result is stale
+                definition["measure_sample"] = sample
         if trained_in not in (None, profile):
             definition["trained_in"] = trained_in
         return _plain(definition)
@@ -266,6 +270,16 @@ class Experiment:
             + (f"; every arm: {shared}" if shared else "")
         )
         return Table(["arm", "builder", "options"], rows, title=title)
+
+
+def _measure_function(path: str):
+    """The function a ``module:function`` measure names (imported by name: ``measures`` sits
+    above this module)."""
+    module, _, function = path.partition(":")
+    try:
+        return getattr(importlib.import_module(module), function)
+    except (ImportError, AttributeError):  # a measure that cannot be found fails when it runs
+        return None
 
 
 def _plain(value):

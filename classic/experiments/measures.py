@@ -37,8 +37,8 @@ def signal_by_layer(model, images, layers: Sequence[str]) -> dict[str, float]:
 def first_layer_filters(model, data) -> dict[str, float]:
     """ZF-Net's Figure 6 argument, measured on the first convolution of a trained ``model``.
 
-    ``dead``: share of its maps that stay at zero after the ReLU on every one of the first 256
-    test images.
+    ``dead``: share of its maps that stay at zero after the ReLU on every one of 256 test
+    images, a class-balanced sample (:func:`classic.data.balanced_sample`).
     ``low``, ``high``: share of filters with at least half their power (summed over input
     channels, the mean of each channel removed) below ``LOW_BAND`` or above ``HIGH_BAND``
     cycles per pixel; ``mid``: the rest. Zeiler and Fergus saw AlexNet's 11x11/4 filters as a
@@ -46,8 +46,11 @@ def first_layer_filters(model, data) -> dict[str, float]:
     """
     import keras
 
+    from classic.data import balanced_sample
+
     network = network_of(model)
-    images = model.layers[1](data.x_test[:256], training=False)
+    sample = balanced_sample(data.y_test, 256, at_most=True)
+    images = model.layers[1](np.asarray(data.x_test)[sample], training=False)
     conv = next(layer for layer in network.layers if isinstance(layer, keras.layers.Conv2D))
     kernel = keras.ops.convert_to_numpy(conv.kernel)  # (k, k, c_in, c_out)
     centred = kernel - kernel.mean(axis=(0, 1), keepdims=True)
@@ -67,6 +70,11 @@ def first_layer_filters(model, data) -> dict[str, float]:
         "high": float((high >= 0.5).mean()),
         "mid": float(((low < 0.5) & (high < 0.5)).mean()),
     }
+
+
+first_layer_filters.sample = "256 test images, class-balanced"
+"""What the measure reads, part of the experiment's definition: a stored result measured on
+another sample is stale."""
 
 
 def validation_by_position(model, data, first: int = 5_000) -> dict[str, float]:
@@ -99,11 +107,14 @@ def validation_by_position(model, data, first: int = 5_000) -> dict[str, float]:
 
 def response_std(model, data, images: int = 500) -> dict[str, float]:
     """The paper's Figure 7 (He et al. 2016): the standard deviation of each 3x3 layer's
-    response, its output after batch normalization and before the ReLU or the addition, over
-    the first ``images`` test images (every value of every map), in network order. Keys are the
+    response, its output after batch normalization and before the ReLU or the addition, over a
+    class-balanced sample of ``images`` test images (every value of every map), in network
+    order. Keys are the
     batch normalization layers' names (``conv2_block1_1_bn``, ...); the first convolution and
     the projection shortcuts (``_0_bn``) are left out, as in the paper's plot."""
     import keras
+
+    from classic.data import balanced_sample
 
     network = network_of(model)
     names = [layer.name for layer in network.layers
@@ -112,12 +123,15 @@ def response_std(model, data, images: int = 500) -> dict[str, float]:
     if not names:
         raise ValueError(f"model: {network.name} has no batch normalization after its 3x3 layers")
     probe = keras.Model(network.inputs, [network.get_layer(n).output for n in names])
-    x = np.asarray(data.x_test[:images])
+    x = np.asarray(data.x_test)[balanced_sample(data.y_test, images, at_most=True)]
     seen = model.layers[1](x) if len(model.layers) > 2 else x  # the preprocessing, as trained
     outputs = probe(seen, training=False)
     outputs = outputs if isinstance(outputs, list | tuple) else [outputs]
     return {name: float(np.std(keras.ops.convert_to_numpy(out)))
             for name, out in zip(names, outputs, strict=True)}
+
+
+response_std.sample = "500 test images, class-balanced"
 
 
 def dense_connections(model, data) -> dict[str, float]:

@@ -14,7 +14,7 @@ class ResultPlots:
     ``experiment`` and the numbers that ``Results`` computes)."""
 
     def plot(self, *, live: ResultPlots | None = None, curve: str | None = None,
-             error: bool = False):
+             error: bool = False, seeds: bool = False):
         """Left: ``curve`` (default: validation accuracy, or training accuracy for a
         steps-to-training-error experiment) against optimizer steps, mean and min-max band over
         seeds per arm;
@@ -23,7 +23,8 @@ class ResultPlots:
         and crosses; a live run of another setting (a GPU run beside the cpu reference) is left
         out, since its budget and networks are not the reference's. ``error=True`` draws the
         curve as an error, 100 - accuracy (as the papers' figures do), and the metric too where
-        it is an accuracy."""
+        it is an accuracy. ``seeds=True`` draws every seed's curve instead of the mean and band:
+        where seeds disagree (one never starts), a mean would hide it."""
         from classic.viz.figures import new_figure
 
         if live is not None and not self.comparable(live):
@@ -51,15 +52,22 @@ class ResultPlots:
             if records:
                 steps = np.asarray(records[0]["steps"])
                 curves = shown([[100 * v for v in r["history"][curve]] for r in records])
-                left.plot(steps, curves.mean(axis=0), color=colour, label=arm.name,
-                          marker="o" if len(steps) <= 30 else None, markersize=3)
-                left.fill_between(steps, curves.min(axis=0), curves.max(axis=0), color=colour,
-                                  alpha=0.2, linewidth=0)
+                if seeds:
+                    for k, seed_curve in enumerate(curves):
+                        left.plot(steps, seed_curve, color=colour, linewidth=1, alpha=0.8,
+                                  label=arm.name if k == 0 else None)
+                else:
+                    left.plot(steps, curves.mean(axis=0), color=colour, label=arm.name,
+                              marker="o" if len(steps) <= 30 else None, markersize=3)
+                    left.fill_between(steps, curves.min(axis=0), curves.max(axis=0),
+                                      color=colour, alpha=0.2, linewidth=0)
             values = metric_shown([v for v in self.values(arm.name) if math.isfinite(v)])
             if values:
                 right.errorbar([i], [np.mean(values)], yerr=[np.std(values, ddof=1)
                                if len(values) > 1 else 0], fmt="o", color=colour, capsize=6)
-                right.scatter([i] * len(values), values, color=colour, s=12, alpha=0.5)
+                # seeds side by side, so that equal values do not hide each other
+                spread = np.linspace(-0.1, 0.1, len(values)) if len(values) > 1 else [0.0]
+                right.scatter(i + np.asarray(spread), values, color=colour, s=12, alpha=0.6)
             if live is not None and arm.name in live.runs:
                 for record in live.runs[arm.name].values():
                     left.plot(record["steps"], shown([100 * v for v in record["history"][curve]]),
@@ -68,13 +76,17 @@ class ResultPlots:
                     if math.isfinite(value):
                         right.scatter([i + 0.15], [value], color=colour, marker="x", s=40)
             labels.append(arm.name)
+        if self.experiment.metric == "steps_to_train_error" and curve == "accuracy":
+            target = 100 * (1 - self.experiment.target_train_error)
+            left.axhline(shown(target), color="grey", linestyle=":", linewidth=1,
+                         label=f"{self.experiment.target_train_error:.0%} training error")
         what = {"val_accuracy": "validation accuracy %", "accuracy": "training accuracy %"}
         label = what.get(curve, curve)
         left.set_xlabel("optimizer steps")
         left.set_ylabel(label.replace("accuracy", "error") if error else label)
         left.grid(alpha=0.3)
         left.legend(fontsize=7)
-        title = "mean, band = min-max over seeds"
+        title = "one line per seed" if seeds else "mean, band = min-max over seeds"
         if live is not None:
             title += "; dashed: your run"
         left.set_title(title, fontsize=9)

@@ -88,6 +88,36 @@ class ResultTables:
         return Table(["comparison", f"difference ({unit})", "95% interval", "verdict"], rows,
                      title=title)
 
+    def report(self) -> Table:
+        """The experiment in one table: each arm's result over its seeds, its difference from
+        the arm it is compared with (the baseline unless the experiment pairs them), the 95%
+        interval and the verdict; the paper's own figure in the title."""
+        e, places = self.experiment, self._decimals + 1
+        against = {}
+        for arm, reference in e.comparison_pairs():
+            against.setdefault(arm, []).append(reference)
+        rows = []
+        for arm in e.arms:
+            values = self.values(arm.name)
+            if not values:
+                continue
+            cells, verdicts = [], []
+            for reference in against.get(arm.name, []):
+                diff, low, high = difference(self.values(reference), values)
+                name = "baseline" if reference == e.arms[0].name and not e.pairs else reference
+                cells.append("-" if diff is None else
+                             f"{diff:+,.{places}f} ({low:+,.{places}f} to {high:+,.{places}f})"
+                             + (f" vs {name}" if e.pairs else ""))
+                verdicts.append(self.verdict(arm.name, reference))
+            rows.append([arm.name, len(values), mean_sd(values, self._decimals),
+                         "; ".join(cells) or "(the baseline)" if not e.pairs else
+                         "; ".join(cells) or "-", "; ".join(verdicts) or "-"])
+        unit = "points" if self.higher_is_better else "steps"
+        return Table(["arm", "seeds", f"{self.metric_label} (mean ± sd)",
+                      f"difference, {unit} (95% interval)", "verdict"], rows,
+                     title=f"{e.name}, {self.profile} reference. The paper: {e.paper.result} "
+                     f"({e.paper.citation})")
+
     def verdict(self, arm: str, reference: str | None = None) -> str:
         """What the data say about ``arm`` against ``reference`` (default the baseline), from
         the 95% interval of the difference of means."""

@@ -51,6 +51,14 @@ class Results(ResultTables, ResultPlots):
             return [100.0 * r["test_accuracy"] for r in records]
         return [100.0 * r["history"][key][-1] for r in records]
 
+    def measured(self, arm: str) -> dict[str, list[float]]:
+        """The experiment's measures of ``arm``, each a list over its seeds, in percent."""
+        found: dict[str, list[float]] = {}
+        for _, record in sorted(self.runs.get(arm, {}).items()):
+            for key, value in record.get("measures", {}).items():
+                found.setdefault(key, []).append(100.0 * value)
+        return found
+
     def values(self, arm: str) -> list[float]:
         """The metric of each finished seed of ``arm`` (percent, or optimizer steps)."""
         return [self._metric(r) for _, r in sorted(self.runs.get(arm, {}).items())]

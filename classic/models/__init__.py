@@ -30,6 +30,7 @@ import keras
 from classic.models._common import input_shape_of
 from classic.models.alexnet import alexnet
 from classic.models.densenet import densenet121, densenet169, densenet201
+from classic.models.equality import same_network
 from classic.models.inception import googlenet
 from classic.models.lenet import lenet5
 from classic.models.resnet import resnet18, resnet34, resnet50, resnet101, resnet152
@@ -89,4 +90,4 @@ def block_model(block, input_shape, prefix: str, *, name: str | None = None, **k
     return keras.Model(inputs, outputs, name=name or prefix)
 
 
-__all__ = ["block_model", "build", "names", *_BUILDERS]
+__all__ = ["block_model", "build", "names", "same_network", *_BUILDERS]

@@ -17,13 +17,14 @@ from classic.viz.figures import as_displayable, min_max, new_figure
 _CELL_INCHES = 1.5  # side of one image in a grid
 
 
-def image_grid(images, titles=None, columns=8, *, title=None, cmap="gray"):
+def image_grid(images, titles=None, columns=8, *, title=None, cmap="gray", scale=None):
     """Show images in a grid, one titled cell each (labels of a data set, filter indices).
 
     `images`: N images of shape (H, W), (H, W, 1) or (H, W, 3/4), as one array or a list.
-    Greyscale images are scaled per image by matplotlib; float RGB images outside [0, 1]
-    are min-max scaled per image so imshow neither clips nor warns. The figure size
-    depends only on the grid (1.5 inches a cell), so its text repr is deterministic.
+    Greyscale images are scaled per image by matplotlib, or all on one `scale` (vmin, vmax)
+    with a colour bar; float RGB images outside [0, 1] are min-max scaled per image so imshow
+    neither clips nor warns. The figure size depends only on the grid (1.5 inches a cell), so
+    its text repr is deterministic.
     """
     columns = _positive_int(columns, "columns")
     if isinstance(images, np.ndarray) or not isinstance(images, Sequence):
@@ -49,9 +50,13 @@ def image_grid(images, titles=None, columns=8, *, title=None, cmap="gray"):
     rows = math.ceil(len(images) / cols)
     extra = 0.4 if title else 0.0
     figure = new_figure(_CELL_INCHES * cols, _CELL_INCHES * rows + extra)
+    shown = None
     for i, image in enumerate(images):
         axes = figure.add_subplot(rows, cols, i + 1)
-        if image.ndim == 2:
+        if image.ndim == 2 and scale is not None:
+            shown = axes.imshow(image, cmap=cmap, interpolation="nearest", vmin=scale[0],
+                                vmax=scale[1])
+        elif image.ndim == 2:
             axes.imshow(image, cmap=cmap, interpolation="nearest")
         else:
             axes.imshow(image, interpolation="nearest")
@@ -61,6 +66,8 @@ def image_grid(images, titles=None, columns=8, *, title=None, cmap="gray"):
             axes.set_title(titles[i], fontsize=9)
     if title:
         figure.suptitle(title)
+    if shown is not None:
+        figure.colorbar(shown, ax=figure.axes, shrink=0.8, pad=0.02)
     return figure
 
 
@@ -136,16 +143,50 @@ def _has_conv_kernel(layer):
     return kernel is not None and len(getattr(kernel, "shape", ())) == 4
 
 
-def filters(model_or_layer, layer_name=None, max_filters=32, columns=8):
+def filters(model_or_layer, layer_name=None, max_filters=32, columns=8, *, against=None,
+            labels=("trained", "untrained")):
     """The kernels of a convolution layer as images, the first `max_filters` of them.
 
     Default layer: the model's first layer with a 4-D `kernel` (kh, kw, in, out), which
     covers Conv2D and custom layers alike. With 3 input channels a filter is shown in RGB,
     min-max scaled per filter (what the first layer of a network looks for in colour);
-    otherwise the mean over input channels, in greyscale.
+    otherwise the mean over input channels, in greyscale on one scale with a colour bar.
+    `against`: a second model (or layer) with the same layer, e.g. the same network before
+    training, shown in the row below, each row titled with its `labels`.
     """
     max_filters = _positive_int(max_filters, "max_filters")
     columns = _positive_int(columns, "columns")
+    layer = _conv_layer(model_or_layer, layer_name, "model_or_layer")
+    kernels = [_to_numpy(layer.kernel).astype("float32")]
+    if against is not None:
+        other = _conv_layer(against, layer.name if isinstance(against, keras.Model) else None,
+                            "against")
+        kernels.append(_to_numpy(other.kernel).astype("float32"))
+        if kernels[1].shape != kernels[0].shape:
+            raise ValueError(f"`against` must have a {layer.name} of the same kernel shape "
+                             f"{kernels[0].shape}. Received: {kernels[1].shape}")
+    kh, kw, c_in, c_out = kernels[0].shape
+    n = min(max_filters, c_out)
+    images, titles = [], []
+    for row, kernel in enumerate(kernels):
+        if c_in == 3:
+            images += [min_max(kernel[..., j]) for j in range(n)]
+        else:
+            images += [kernel[..., j].mean(axis=-1) for j in range(n)]
+        titles += [f"{labels[row]} {j}" if len(kernels) > 1 else str(j) for j in range(n)]
+    how = ("RGB, min-max scaled per filter" if c_in == 3 else "one input channel" if c_in == 1
+           else f"mean over {c_in} input channels")
+    scale = None
+    if c_in != 3:  # one scale for every filter, so that a weak filter looks weak
+        top = max(float(np.abs(image).max()) for image in images) or 1.0
+        scale = (-top, top)
+    title = f"{layer.name}: {n} of {c_out} filters, {kh}x{kw}, {how}"
+    cols = n if len(kernels) > 1 else min(columns, n)
+    return image_grid(images, titles, cols, title=title, scale=scale)
+
+
+def _conv_layer(model_or_layer, layer_name, argument):
+    """The convolution layer to show: ``layer_name`` of a model, its first one, or a layer."""
     if isinstance(model_or_layer, keras.Model):
         model = model_or_layer
         if layer_name is not None:
@@ -155,7 +196,7 @@ def filters(model_or_layer, layer_name=None, max_filters=32, columns=8):
             if layer is None:
                 names = [lay.name for lay in model.layers]
                 raise ValueError(
-                    f"`model_or_layer` must contain a convolution layer (one with a 4-D "
+                    f"`{argument}` must contain a convolution layer (one with a 4-D "
                     f"kernel). Received: model {model.name!r}. {_few(names)}"
                 )
     elif isinstance(model_or_layer, keras.layers.Layer):
@@ -167,7 +208,7 @@ def filters(model_or_layer, layer_name=None, max_filters=32, columns=8):
             )
     else:
         raise ValueError(
-            "`model_or_layer` must be a keras Model or Layer. "
+            f"`{argument}` must be a keras Model or Layer. "
             f"Received: {type(model_or_layer).__name__}"
         )
     if not _has_conv_kernel(layer):
@@ -176,25 +217,16 @@ def filters(model_or_layer, layer_name=None, max_filters=32, columns=8):
             "The layer must have a 4-D kernel (kh, kw, in, out), as Conv2D has once built. "
             f"Received: layer {layer.name!r} ({type(layer).__name__}), kernel shape {shape}"
         )
-    kernel = _to_numpy(layer.kernel).astype("float32")
-    kh, kw, c_in, c_out = kernel.shape
-    n = min(max_filters, c_out)
-    if c_in == 3:
-        images = [min_max(kernel[..., j]) for j in range(n)]
-        how = "RGB, min-max scaled per filter"
-    else:
-        images = [kernel[..., j].mean(axis=-1) for j in range(n)]
-        how = "one input channel" if c_in == 1 else f"mean over {c_in} input channels"
-    title = f"{layer.name}: {n} of {c_out} filters, {kh}x{kw}, {how}"
-    return image_grid(images, [str(j) for j in range(n)], columns, title=title)
+    return layer
 
 
 def feature_maps(model, layer_name, image, max_maps=16, columns=8):
-    """What one layer outputs for one image: its first `max_maps` channels as images.
+    """What one layer outputs for one image: the image, then the layer's first `max_maps`
+    channels as images.
 
-    `image` is (H, W, C) or (1, H, W, C). The activations come from the sub-model
-    `keras.Model(model.inputs, layer.output)` called directly (no `predict`, whose progress
-    bar would change from run to run); each map is titled with its channel index.
+    `image` is (H, W, C) or (1, H, W, C), as the model takes it. The activations come from the
+    sub-model `keras.Model(model.inputs, layer.output)` called directly (no `predict`, whose
+    progress bar would change from run to run); each map is titled with its channel index.
     """
     if not isinstance(model, keras.Model):
         raise ValueError(
@@ -236,6 +268,7 @@ def feature_maps(model, layer_name, image, max_maps=16, columns=8):
     maps = _to_numpy(submodel(x.astype(model_input.dtype), training=False))[0]
     height, width, channels = maps.shape
     n = min(max_maps, channels)
-    images = [maps[..., j] for j in range(n)]
-    title = f"{layer.name}: {n} of {channels} feature maps, {height}x{width}"
-    return image_grid(images, [str(j) for j in range(n)], columns, title=title)
+    picture = x[0] if x.shape[-1] in (1, 3) else x[0].mean(axis=-1)
+    images = [min_max(picture), *(maps[..., j] for j in range(n))]
+    title = f"{layer.name}: {n} of {channels} feature maps, {height}x{width}, of the input first"
+    return image_grid(images, ["input", *map(str, range(n))], columns, title=title)

@@ -34,6 +34,7 @@ register(
             setting="ImageNet 2012, 1.3 million images at 224x224, 70 epochs, one GPU",
         ),
         differs=ALEXNET_WHAT.replace("12 epochs instead of 90", "12 epochs instead of 70")
+        .replace("1.2 million", "1.3 million")
         + "; both networks at 67x67, the input AlexNet needs",
         arms=(
             Arm("AlexNet, one tower", ALEXNET_ARM, {"groups": 1}, augment=256 / 224),
