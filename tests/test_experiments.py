@@ -22,12 +22,7 @@ RESULTS = Path(__file__).resolve().parent.parent / "results"
 STORED = sorted(RESULTS.glob("*/*.json"))
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in ("CLASSIC_PROFILE", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLASSIC_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setattr(train.profiles, "accelerator_visible", lambda: False)
+pytestmark = pytest.mark.usefixtures("no_machine_settings")
 
 
 TINY = E.Experiment(

@@ -6,15 +6,8 @@ import pytest
 
 import classic.experiments as E
 import classic.models
-from classic import train
 
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in ("CLASSIC_PROFILE", "CI"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CLASSIC_BACKUP_DIR", str(tmp_path / "backups"))
-    monkeypatch.setattr(train.profiles, "accelerator_visible", lambda: False)
+pytestmark = pytest.mark.usefixtures("no_machine_settings")
 
 
 def page_run(course, network=None, learning_rate=None, epochs=None):
