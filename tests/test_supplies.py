@@ -63,3 +63,38 @@ def test_the_description_fits_a_notebook_line():
 def test_an_unknown_arm_is_named():
     with pytest.raises(ValueError, match="^arm: lenet5 has the arms"):
         E.supplies("lenet5", "ci", arm="LeNet-6")
+
+
+def test_a_network_with_several_outputs_is_scored_on_its_main_output(capsys):
+    """GoogLeNet with its auxiliary classifiers: the page compiles one loss per output with the
+    arm's weights and gives the labels once per output; the run is what the runner trains."""
+    arm = "auxiliary classifiers (weight 0.3)"
+    course = E.supplies("googlenet_aux", "ci", arm=arm)
+    keras.utils.set_random_seed(course.seed)
+    model = course.model(classic.models.googlenet(course.input_shape, course.classes,
+                                                  **course.options))
+    schedule = keras.optimizers.schedules.CosineDecay(course.learning_rate,
+                                                      decay_steps=course.steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
+                  loss=["sparse_categorical_crossentropy"] * 3, loss_weights=[1.0, 0.3, 0.3],
+                  metrics=[["accuracy"]] * 3)
+    x_val, y_val = course.validation_data
+    history = model.fit(course.x_train, (course.y_train,) * 3, batch_size=course.batch_size,
+                        epochs=course.epochs, validation_data=(x_val, (y_val,) * 3),
+                        callbacks=course.callbacks(model), verbose=0)
+    live = course.result(model, history)
+    out = capsys.readouterr().out
+    assert "note:" not in out and "training accuracy" in out, out
+    machinery = E.run("googlenet_aux", "ci", seeds=[course.seed], arms=[arm], verbose=False)
+    ours, theirs = live.runs[arm][str(course.seed)], machinery.runs[arm][str(course.seed)]
+    assert ours["test_accuracy"] == pytest.approx(theirs["test_accuracy"], abs=1e-6)
+    assert ours["history"]["accuracy"] == pytest.approx(theirs["history"]["accuracy"], abs=1e-5)
+
+
+def test_other_loss_weights_are_said(capsys):
+    course = E.supplies("lenet5", "ci")
+    model = course.model(classic.models.lenet5(course.input_shape, course.classes))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", loss_weights=[0.5])
+    assert any("weighted the outputs' losses None, yours [0.5]" in line
+               for line in course.departures(model, model.fit(
+                   course.x_train, course.y_train, epochs=course.epochs, verbose=0)))

@@ -136,15 +136,22 @@ class Supplies:
     def result(self, model, history) -> Results:
         """The run as a live :class:`Results` of this arm and seed (test accuracy measured
         here), with a line on the wall time and on anything that departs from the setting."""
+        from classic.train.compiling import _output_names
+        from classic.train.fitting import _accuracy_key, _every_output
         from classic.train.results import TrainingResult
 
         seconds = time.perf_counter() - (self._started or time.perf_counter())
-        scores = model.evaluate(self.x_test, self.y_test, batch_size=self.batch_size,
-                                verbose=0, return_dict=True)
+        outputs = _output_names(model)
+        scores = model.evaluate(self.x_test, _every_output(self.y_test, outputs),
+                                batch_size=self.batch_size, verbose=0, return_dict=True)
         logs = {k: [float(v) for v in values] for k, values in history.history.items()}
+        main = _accuracy_key(outputs)
+        for prefix in ("", "val_"):  # the main output's accuracy under the usual names
+            if f"{prefix}{main}" in logs:
+                logs.setdefault(f"{prefix}accuracy", logs[f"{prefix}{main}"])
         trained = TrainingResult(
             history=logs, epochs=list(history.epoch), test_loss=float(scores["loss"]),
-            test_accuracy=float(scores["accuracy"]), seconds=seconds,
+            test_accuracy=float(scores[main]), seconds=seconds,
             images_per_second=getattr(self._throughput, "images_per_second", None),
             profile=self.profile.name, data=self.data.name, model=model,
             test_scores={k: float(v) for k, v in scores.items()})
@@ -180,6 +187,11 @@ class Supplies:
         if not same:
             found.append(f"the reference trained with Adam and a cosine decay from "
                          f"{self.learning_rate:g} over {self.steps:,} steps")
+        weights = (model.get_compile_config() or {}).get("loss_weights")
+        expected = self.arm.loss_weights
+        if (weights is None) != (expected is None) or (
+                weights is not None and list(weights) != list(expected)):
+            found.append(f"the reference weighted the outputs' losses {expected}, yours {weights}")
         return found
 
 
@@ -187,6 +199,9 @@ def _progress(epochs: int):
     """A callback that prints a line after every quarter of the epochs: short enough for a
     notebook, where Keras' own log gives two lines an epoch."""
     import keras
+
+    from classic.train.compiling import _output_names
+    from classic.train.fitting import _accuracy_key
 
     every = max(1, epochs // 4)
 
@@ -199,10 +214,12 @@ def _progress(epochs: int):
                 return
             logs = logs or {}
             parts = [f"epoch {epoch + 1}/{epochs}"]
-            for key, label in (("accuracy", "training"), ("val_accuracy", "validation")):
-                if key in logs:
-                    parts.append(f"{label} accuracy {100 * float(logs[key]):.1f}%")
+            main = _accuracy_key(_output_names(self.model))
+            for prefix, label in (("", "training"), ("val_", "validation")):
+                if f"{prefix}{main}" in logs:
+                    parts.append(f"{label} accuracy {100 * float(logs[prefix + main]):.1f}%")
             parts.append(f"{time.perf_counter() - self.clock:.0f} s")
             print(", ".join(parts), flush=True)
 
     return Progress()
+
