@@ -71,10 +71,15 @@ def test_a_notebook_trains_its_experiments_live_arms_and_says_how_long(path):
     calls = re.findall(r"classic\.experiments\.run\((.*)\)", source)
     names = [re.fullmatch(r'"(\w+)", profile, seeds=\[\d+\], arms="live"', c) for c in calls]
     assert all(names), calls
-    # a notebook in the page's form trains the live arm itself: supplies(name, profile)
-    pages = re.findall(r'classic\.experiments\.supplies\("(\w+)", profile\)', source)
-    assert sorted([m.group(1) for m in names] + pages) == sorted(
-        e.name for e in B.live_experiments(path.stem))
+    # a notebook in the page's form trains the live arms itself: supplies(name, profile) for the
+    # first live arm, supplies(name, profile, arm="...") for another
+    call = r'classic\.experiments\.supplies\(\s*"(\w+)", profile(?:,\s*arm="([^"]+)")?\)'
+    pages = re.findall(call, source)
+    trained = {(name, arm or E.get(name).live_arms()[0]) for name, arm in pages}
+    trained |= {(m.group(1), arm) for m in names for arm in E.get(m.group(1)).live_arms()}
+    live = B.live_experiments(path.stem)
+    assert {(e.name, arm) for e in live for arm in e.live_arms()} <= trained
+    assert {name for name, _ in trained} == {e.name for e in live}
     notebook = path.name[:2]
     assert f'print(classic.budget.expected_time("{notebook}", profile))' in cells[1]
 

@@ -21,8 +21,9 @@ from classic.experiments.runner import _load_data, _Session, _wall_time
 def supplies(experiment, profile=None, *, arm: str | None = None, seed: int | None = None,
              data_dir=None) -> Supplies:
     """The data, budget and callbacks of one live arm-seed of ``experiment`` (default arm: the
-    baseline; default seed: the first the stored reference did not use), in ``profile``'s
-    setting, or a smaller one when the data are short (the runner's fallbacks, said once)."""
+    first arm the notebook trains live, ``Experiment.live_arms()`` in that profile; default
+    seed: the first the stored reference did not use), in ``profile``'s setting, or a smaller
+    one when the data are short (the runner's fallbacks, said once)."""
     import classic.train
 
     defined = resolve(experiment)
@@ -31,7 +32,7 @@ def supplies(experiment, profile=None, *, arm: str | None = None, seed: int | No
     trained, data = _load_data(defined, chosen.name, chosen.name, save=False, data_dir=data_dir,
                                verbose=False)
     view = defined.in_profile(trained)
-    the_arm = view.arm(arm) if arm is not None else view.arms[0]
+    the_arm = view.arm(arm if arm is not None else view.live_arms()[0])
     if the_arm.init_from:
         raise ValueError(f"arm: {the_arm.name!r} starts from another arm's trained network; "
                          "a live run on the page trains an arm from scratch")
