@@ -682,6 +682,8 @@ def test_figure_5_checks_find_a_pattern_only_beyond_the_seed_noise():
     assert [a.get_title() for a in figure.axes[:3]] == ["Dense Block 1", "Dense Block 2",
                                                        "Dense Block 3"]
     assert figure.axes[0].get_xlabel() == "Target layer (ℓ)"
+    low, high = figure.axes[0].images[0].get_clim()  # a diverging scale centred on 1
+    assert low < 1 < high and low + high == pytest.approx(2.0)
     with pytest.raises(ValueError, match="no dense_connections"):
         E.dense_connection_checks(_dense_results(pattern), "DenseNet-BC")
 

@@ -236,12 +236,14 @@ def plot_dense_connections(results, arm: str = "DenseNet"):
     matrices = _connection_matrices(results, arm)
     figure = new_figure(4.0 * len(matrices), 3.8)
     means = {block: m[0].mean(axis=0) for block, m in matrices.items()}  # NaN: no connection
-    top = max(float(np.nanmax(mean)) for mean in means.values())
+    # a diverging scale centred on 1 (the target's average source): the few-percent departures
+    # the paper's contrasts predict are then visible, above 1 red, below 1 blue
+    span = max(float(np.nanmax(np.abs(mean - 1))) for mean in means.values()) or 1.0
     image = None
     for i, (block, (_, sources, targets)) in enumerate(matrices.items()):
         axes = figure.add_subplot(1, len(matrices), i + 1)
-        image = axes.imshow(np.ma.masked_invalid(means[block]), cmap="viridis", vmin=0,
-                            vmax=top)
+        image = axes.imshow(np.ma.masked_invalid(means[block]), cmap="RdBu_r", vmin=1 - span,
+                            vmax=1 + span)
         last = "C" if targets[-1] == "predictions" else "T"
         axes.set_xticks(range(len(targets)),
                         [str(t + 1) for t in range(len(targets) - 1)] + [last])

@@ -159,7 +159,7 @@ class Supplies:
         session = _Session(self.experiment, self.profile, self.trained, self.data)
         record = session.record(trained)
         for line in self.departures(model, history):
-            print(f"note: {line}; where your run falls against the reference is then no test")
+            print(f"note: {line}; your run is then no test against the reference")
         print(_wall_time(seconds, self.experiment.notebook, self.profile.name))
         runs = {self.arm.name: {str(self.seed): record}}
         models = {self.arm.name: {self.seed: network_of(model)}}

@@ -111,6 +111,8 @@ RESNET50_DEPARTURES = (
     Departure(
         "initialisation", "Keras' default, Glorot uniform",
         "He et al.'s (2015) initialisation for ReLU networks",
-        "He initialisation keeps the signal's variance through deep ReLU stacks",
+        "He initialisation keeps the signal's variance through deep ReLU stacks; the course's "
+        "builder keeps Glorot, as keras.applications does: with batch normalization after every "
+        "convolution the start matters less",
     ),
 )
