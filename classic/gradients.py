@@ -12,24 +12,34 @@ def loss_gradients(model, images, labels, variables) -> list[np.ndarray]:
     """The gradients of the mean sparse categorical cross-entropy of ``model`` on ``images`` and
     integer ``labels`` (training mode: batch statistics, dropout on) with respect to
     ``variables``, some of ``model.trainable_variables``; as NumPy arrays, in their order."""
-    wanted = [v.path for v in variables]
-    known = {v.path: i for i, v in enumerate(model.trainable_variables)}
-    missing = [path for path in wanted if path not in known]
+    # by identity: two models built with the same layer names have variables of the same path
+    known = {id(v): i for i, v in enumerate(model.trainable_variables)}
+    missing = [v.path for v in variables if id(v) not in known]
     if missing:
         raise ValueError(f"variables: {missing[:3]} are not trainable variables of the model "
                          f"{model.name!r}")
+    if len(model.outputs) != 1:
+        raise ValueError(f"model: {model.name!r} has {len(model.outputs)} outputs; "
+                         "loss_gradients takes a model with one")
     images = np.asarray(images, dtype="float32")
     labels = np.asarray(labels)
     backend = keras.backend.backend()
-    if backend == "tensorflow":
-        gradients = _tensorflow(model, images, labels, variables)
-    elif backend == "jax":
-        gradients = _jax(model, images, labels, [known[path] for path in wanted])
-    elif backend == "torch":
-        gradients = _torch(model, images, labels, variables)
-    else:
-        raise ValueError(f"loss_gradients: the {backend} backend is not supported "
-                         "(tensorflow, jax or torch)")
+    if backend not in ("tensorflow", "jax", "torch"):
+        raise ValueError(f"KERAS_BACKEND: loss_gradients runs on tensorflow, jax or torch, not "
+                         f"{backend!r}")
+    # a training-mode call moves batch normalization's statistics on TensorFlow and torch
+    # (stateless on JAX): put them back, so that every backend leaves the model as it was
+    kept = [keras.ops.convert_to_numpy(v.value) for v in model.non_trainable_variables]
+    try:
+        if backend == "tensorflow":
+            gradients = _tensorflow(model, images, labels, variables)
+        elif backend == "jax":
+            gradients = _jax(model, images, labels, [known[id(v)] for v in variables])
+        else:
+            gradients = _torch(model, images, labels, variables)
+    finally:
+        for variable, value in zip(model.non_trainable_variables, kept, strict=True):
+            variable.assign(value)
     return [np.asarray(keras.ops.convert_to_numpy(g)) for g in gradients]
 
 

@@ -69,12 +69,13 @@ _BY_NETWORK = {r.network: r for r in ERRORS}
 def _rows_of(facts: Table) -> list[str]:
     """The networks of a facts table, each checked to have an entry here."""
     if not isinstance(facts, Table) or "network" not in facts.columns:
-        raise ValueError("`facts` must be the table classic.summary.facts() returns. "
+        raise ValueError("facts: must be the table classic.summary.facts() returns. "
                          f"Received: {type(facts).__name__}")
     labels = facts.column("network")
     missing = [label for label in labels if label not in _BY_NETWORK]
     if missing:
-        raise ValueError(f"No reported error for {missing}; known: {', '.join(_BY_NETWORK)}")
+        raise ValueError(f"facts: no reported error for {missing}; known: "
+                         f"{', '.join(_BY_NETWORK)}")
     return labels
 
 
@@ -132,6 +133,9 @@ def plot(facts: Table):
     from classic.viz.figures import new_figure
 
     labels = [label for label in _rows_of(facts) if _BY_NETWORK[label].top5 is not None]
+    if not labels:
+        raise ValueError("facts: no network in the table has a reported top-5 error to plot "
+                         f"(LeNet-5 and ResNet-18 have none). Received: {_rows_of(facts)}")
     macs = [facts.rows[facts.column("network").index(label)][facts.columns.index("MACs x10^9")]
             for label in labels]
     errors = [_BY_NETWORK[label].top5 for label in labels]

@@ -95,8 +95,9 @@ PAPERS: dict[str, Paper] = {
     "alexnet": Paper(
         "AlexNet", 2, _ALEXNET, "NeurIPS", 2012, 8, (227, 227, 3),
         "five convolutional and three fully connected layers; the two towers (one per GPU) sit "
-        "side by side, so each of the five convolutions counts once on the path but twice in "
-        "all (13 = 2 x 5 + 3 weight layers)",
+        "side by side; the course's builder splits the five convolutions into the towers, so "
+        "each counts once on the path but twice in all (13 = 2 x 5 + 3 weight layers; the "
+        "paper's Figure 2 also splits the dense layers across the two GPUs)",
     ),
     "zfnet": Paper(
         "ZF-Net", 3, _ZFNET, "ECCV", 2014, 8, _IMAGENET,

@@ -853,8 +853,8 @@ def test_the_live_arms_exist_in_every_profile_that_has_them():
             for arm in view.live:
                 view.arm(arm)  # raises for a name the profile lacks
     families = E.get("families")
-    assert families.in_profile("cpu").live_arms() == ("VGG-11/4 (BN)",)
-    assert families.in_profile("gpu").live_arms() == ("VGG-11 (BN)",)
+    assert families.in_profile("cpu").live_arms() == ("VGG-11/4 (BN)", "LeNet-5")
+    assert families.in_profile("gpu").live_arms() == ("VGG-11 (BN)", "LeNet-5")
     with pytest.raises(ValueError, match="arms: expected"):
         E.run(TINY, "ci", arms="all", verbose=False)
 

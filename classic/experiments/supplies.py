@@ -172,10 +172,10 @@ class Supplies:
         import keras
 
         found = []
-        expected = build_network(self.experiment, self.arm, self.trained, self.classes)
-        if network_of(model).count_params() != expected.count_params():
+        reference = build_network(self.experiment, self.arm, self.trained, self.classes)
+        if network_of(model).count_params() != reference.count_params():
             found.append(f"your network has {network_of(model).count_params():,} parameters, "
-                         f"the reference's {expected.count_params():,}")
+                         f"the reference's {reference.count_params():,}")
         if len(history.epoch) != self.epochs:
             found.append(f"{len(history.epoch)} epochs, the reference's {self.epochs}")
         optimizer = getattr(model, "optimizer", None)
@@ -188,12 +188,26 @@ class Supplies:
         if not same:
             found.append(f"the reference trained with Adam and a cosine decay from "
                          f"{self.learning_rate:g} over {self.steps:,} steps")
-        weights = (model.get_compile_config() or {}).get("loss_weights")
-        expected = self.arm.loss_weights
-        if (weights is None) != (expected is None) or (
-                weights is not None and list(weights) != list(expected)):
+        weights = _loss_weights(model)
+        expected = None if self.arm.loss_weights is None else list(self.arm.loss_weights)
+        if weights != expected:
             found.append(f"the reference weighted the outputs' losses {expected}, yours {weights}")
         return found
+
+
+def _loss_weights(model) -> list[float] | None:
+    """The compiled loss weights as a list in the outputs' order (Keras also takes one number,
+    or a dict by output name)."""
+    from classic.train.compiling import _output_names
+
+    weights = (model.get_compile_config() or {}).get("loss_weights")
+    if weights is None:
+        return None
+    if isinstance(weights, dict):
+        return [float(weights.get(name, 1.0)) for name in _output_names(model)]
+    if isinstance(weights, (int, float)):
+        return [float(weights)]
+    return [float(w) for w in weights]
 
 
 def _progress(epochs: int):

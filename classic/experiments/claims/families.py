@@ -64,7 +64,7 @@ register(
                                                   "compression": 0.5, "bn_momentum": 0.9}),
         ),
         settings={"cpu": _FAMILIES_CPU, "ci": _FAMILIES_CI, "gpu": _FAMILIES_GPU},
-        live=("VGG-11/4 (BN)",),
+        live=("VGG-11/4 (BN)", "LeNet-5"),  # the first: supplies("families", profile)
         variants={"gpu": Variant(
             arms=(
                 Arm("LeNet-5", "lenet5"),
@@ -81,7 +81,7 @@ register(
             pairs=(("AlexNet", "LeNet-5"), ("ZF-Net", "AlexNet"), ("VGG-11 (BN)", "ZF-Net"),
                    ("GoogLeNet (BN)", "VGG-11 (BN)"), ("ResNet-20", "GoogLeNet (BN)"),
                    ("DenseNet-BC (L=100, k=12)", "ResNet-20")),
-            live=("VGG-11 (BN)",),
+            live=("VGG-11 (BN)", "LeNet-5"),
             differs=(
                 "the same for every network: CIFAR-10's 45,000 training images at 32x32, no "
                 "augmentation, enlarged inside the model where a network needs more (ZF-Net "
